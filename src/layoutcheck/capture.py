@@ -1,0 +1,269 @@
+"""Stable screenshots of configured pages in Chromium, with element-box sidecars.
+
+For each page and viewport, :func:`capture` loads the page, runs its actions, stabilises it
+(animations off, caret hidden, fonts loaded, images decoded, focus cleared, scroll reset) and
+re-shoots until two consecutive screenshots are byte-identical (bounded by ``stable_shots``).
+Beside each ``<page>@<viewport>.png`` it writes ``<page>@<viewport>.json`` (see :mod:`elements`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from layoutcheck.browser import launch_chromium
+from layoutcheck.config import Action, CaptureConfig, PageSpec, Viewport
+from layoutcheck.elements import ElementBox, Sidecar, write_sidecar
+from layoutcheck.errors import CaptureError, PageTimeoutError
+from layoutcheck.fsutil import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+#: CSS injected before every screenshot: no motion, no caret, no scrollbars.
+STABILISE_CSS = """
+*, *::before, *::after {
+  animation-duration: 0s !important; animation-delay: 0s !important;
+  animation-iteration-count: 1 !important; animation-play-state: paused !important;
+  transition: none !important; caret-color: transparent !important;
+  scroll-behavior: auto !important;
+}
+::-webkit-scrollbar { display: none !important; }
+"""
+
+_SETTLE_JS = """
+async () => {
+  if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+  if (document.fonts && document.fonts.ready) await document.fonts.ready;
+  await Promise.all(Array.from(document.images).map((img) =>
+    img.complete ? (img.decode ? img.decode().catch(() => {}) : null)
+                 : new Promise((ok) => { img.addEventListener('load', ok, {once: true});
+                                          img.addEventListener('error', ok, {once: true}); })));
+  window.scrollTo(0, 0);
+  await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+}
+"""
+
+_ELEMENT_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One written screenshot."""
+
+    name: str
+    path: Path
+    sidecar: Path
+    size: tuple[int, int]
+    stable: bool
+    shots: int
+
+
+def capture(
+    config: CaptureConfig,
+    out_dir: Path,
+    *,
+    only: tuple[str, ...] = (),
+    extra_css: str = "",
+    executable: str | None = None,
+    on_shot: Callable[[Shot], None] | None = None,
+) -> list[Shot]:
+    """Capture every configured page at every viewport into ``out_dir``.
+
+    Args:
+        config: the capture configuration.
+        out_dir: folder for the PNGs and sidecars (created).
+        only: capture only these page names (empty: all).
+        extra_css: CSS added to every page after the config's own (e.g. ``--css`` files).
+        executable: Chromium executable; found automatically when ``None``.
+        on_shot: called after each screenshot is written (progress reporting).
+
+    Raises:
+        BrowserError: no Chromium, or it did not start.
+        PageTimeoutError: a page or its ``wait_for`` selector timed out (message has the URL).
+        CaptureError: any other page failure (navigation error, bad selector, failed action).
+    """
+    from playwright.sync_api import sync_playwright
+
+    pages = [p for p in config.pages if not only or p.name in only]
+    unknown = sorted(set(only) - {p.name for p in config.pages})
+    if unknown:
+        raise CaptureError(f"unknown page(s) {', '.join(unknown)}; configured: {', '.join(p.name for p in config.pages)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    css = "\n".join(s for s in (STABILISE_CSS, config.css, extra_css) if s)
+    shots: list[Shot] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw, executable)
+        try:
+            for viewport in config.viewports:
+                for page_spec in pages:
+                    if viewport not in config.viewports_for(page_spec):
+                        continue
+                    shot = _capture_one(browser, config, page_spec, viewport, out_dir, css)
+                    shots.append(shot)
+                    if on_shot:
+                        on_shot(shot)
+        finally:
+            browser.close()
+    return shots
+
+
+def _capture_one(
+    browser: Browser, config: CaptureConfig, spec: PageSpec, viewport: Viewport, out_dir: Path, css: str
+) -> Shot:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    name = config.shot_name(spec, viewport)
+    context = browser.new_context(
+        viewport={"width": viewport.width, "height": viewport.height},
+        device_scale_factor=viewport.device_scale_factor,
+        reduced_motion="reduce",
+        color_scheme="light",
+        locale="en-US",
+        timezone_id="UTC",
+    )
+    context.set_default_timeout(config.timeout_ms)
+    page = context.new_page()
+    try:
+        try:
+            page.goto(spec.url, wait_until=spec.wait_until, timeout=config.timeout_ms)  # type: ignore[arg-type]
+        except PlaywrightTimeout as exc:
+            raise PageTimeoutError(
+                f"{spec.url}: page {spec.name!r} did not reach '{spec.wait_until}' within {config.timeout_ms} ms"
+            ) from exc
+        except PlaywrightError as exc:
+            raise CaptureError(f"{spec.url}: page {spec.name!r} failed to load ({_first_line(exc)})") from exc
+        try:
+            if spec.wait_for:
+                try:
+                    page.wait_for_selector(spec.wait_for, state="visible", timeout=config.timeout_ms)
+                except PlaywrightTimeout as exc:
+                    raise PageTimeoutError(
+                        f"{spec.url}: wait_for selector {spec.wait_for!r} did not appear within {config.timeout_ms} ms"
+                    ) from exc
+            for action in spec.actions:
+                _run_action(page, action)
+            style = css + ("\n" + spec.css if spec.css else "")
+            style += "".join(f"\n{sel} {{ visibility: hidden !important; }}" for sel in spec.hide)
+            page.add_style_tag(content=style)
+            page.evaluate(_SETTLE_JS)
+            png, stable, count = _stable_screenshot(page, spec, config)
+            elements = _element_boxes(page, spec, viewport)
+        except PlaywrightTimeout as exc:
+            raise PageTimeoutError(f"{spec.url}: page {spec.name!r} timed out ({_first_line(exc)})") from exc
+        except PlaywrightError as exc:
+            raise CaptureError(f"{spec.url}: page {spec.name!r}: {_first_line(exc)}") from exc
+    finally:
+        context.close()
+
+    from layoutcheck.imageio import image_size_of_png
+
+    size = image_size_of_png(png)
+    path = out_dir / f"{name}.png"
+    sidecar_path = out_dir / f"{name}.json"
+    atomic_write_bytes(path, png)
+    write_sidecar(
+        sidecar_path,
+        Sidecar(
+            name=name,
+            url=spec.url,
+            viewport=(viewport.width, viewport.height),
+            device_scale_factor=viewport.device_scale_factor,
+            full_page=spec.full_page,
+            selector=spec.selector,
+            size=size,
+            stable=stable,
+            shots=count,
+            captured=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            elements=tuple(elements),
+        ),
+    )
+    return Shot(name=name, path=path, sidecar=sidecar_path, size=size, stable=stable, shots=count)
+
+
+def _run_action(page: Page, action: Action) -> None:
+    a = action.args
+    if action.kind == "click":
+        page.click(a[0])
+    elif action.kind == "fill":
+        page.fill(a[0], a[1])
+    elif action.kind == "hover":
+        page.hover(a[0])
+    elif action.kind == "press":
+        page.press(a[0], a[1])
+    elif action.kind == "check":
+        page.check(a[0])
+    elif action.kind == "select":
+        page.select_option(a[0], a[1])
+    elif action.kind == "scroll":
+        page.locator(a[0]).scroll_into_view_if_needed()
+    elif action.kind == "wait":
+        page.wait_for_timeout(float(a[0]))
+
+
+def _stable_screenshot(page: Page, spec: PageSpec, config: CaptureConfig) -> tuple[bytes, bool, int]:
+    """Shoot until two consecutive screenshots are identical; returns (png, stable, shots)."""
+    masks = [page.locator(sel) for sel in spec.mask]
+    target: Any = page.locator(spec.selector).first if spec.selector else page
+    options: dict[str, Any] = {
+        "animations": "disabled",
+        "caret": "hide",
+        "mask": masks,
+        "mask_color": config.mask_color,
+        "scale": "device",
+        "timeout": config.timeout_ms,
+    }
+    if not spec.selector:
+        options["full_page"] = spec.full_page
+    previous = target.screenshot(**options)
+    for count in range(2, config.stable_shots + 1):
+        time.sleep(0.05)
+        current = target.screenshot(**options)
+        if current == previous:
+            return current, True, count
+        previous = current
+    return previous, config.stable_shots == 1, config.stable_shots
+
+
+def _element_boxes(page: Page, spec: PageSpec, viewport: Viewport) -> list[ElementBox]:
+    """Visible elements with their boxes in screenshot pixels."""
+    if spec.selector:
+        box = page.locator(spec.selector).first.bounding_box()
+        if box is None:
+            raise CaptureError(f"{spec.url}: selector {spec.selector!r} has no box (hidden?)")
+        scroll = page.evaluate("() => [window.scrollX, window.scrollY]")
+        origin = (box["x"] + scroll[0], box["y"] + scroll[1])
+        clip = (box["width"], box["height"])
+    elif spec.full_page:
+        origin = (0.0, 0.0)
+        clip = tuple(page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        ))
+    else:
+        origin, clip = (0.0, 0.0), (float(viewport.width), float(viewport.height))
+    script = resources.files("layoutcheck").joinpath("js/element_boxes.js").read_text(encoding="utf-8")
+    raw = page.evaluate(
+        script,
+        {"originX": origin[0], "originY": origin[1], "clipW": clip[0], "clipH": clip[1], "limit": _ELEMENT_LIMIT},
+    )
+    scale = viewport.device_scale_factor
+    return [
+        ElementBox(
+            selector=e["selector"],
+            tag=e["tag"],
+            box=tuple(int(round(v * scale)) for v in e["box"]),  # type: ignore[arg-type]
+            text_length=int(e["text_length"]),
+        )
+        for e in raw
+    ]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

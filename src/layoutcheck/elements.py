@@ -1,0 +1,127 @@
+"""Element-box sidecars: which DOM element is where in a screenshot.
+
+``capture`` writes ``<shot>.json`` beside ``<shot>.png``; ``compare`` reads it to name the element
+under a flagged region, and the training-data generator uses it to build masks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from layoutcheck.errors import InputError
+from layoutcheck.fsutil import atomic_write_bytes
+
+SIDECAR_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class ElementBox:
+    """A visible element: stable CSS selector path, tag, box (x, y, w, h) in screenshot pixels."""
+
+    selector: str
+    tag: str
+    box: tuple[int, int, int, int]
+    text_length: int = 0
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """Everything known about one screenshot besides its pixels."""
+
+    name: str
+    url: str
+    viewport: tuple[int, int]
+    size: tuple[int, int]  # screenshot (width, height) in pixels
+    device_scale_factor: float = 1.0
+    full_page: bool = True
+    selector: str | None = None
+    stable: bool = True
+    shots: int = 1
+    captured: str = ""
+    elements: tuple[ElementBox, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SIDECAR_SCHEMA,
+            "name": self.name,
+            "url": self.url,
+            "viewport": list(self.viewport),
+            "size": list(self.size),
+            "device_scale_factor": self.device_scale_factor,
+            "full_page": self.full_page,
+            "selector": self.selector,
+            "stable": self.stable,
+            "shots": self.shots,
+            "captured": self.captured,
+            "elements": [
+                {"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length}
+                for e in self.elements
+            ],
+        }
+
+
+def write_sidecar(path: Path, sidecar: Sidecar) -> None:
+    """Write a sidecar atomically."""
+    atomic_write_bytes(path, json.dumps(sidecar.to_dict(), indent=1).encode("utf-8"))
+
+
+def sidecar_path(image: Path) -> Path:
+    """The sidecar that belongs to a screenshot file."""
+    return image.with_suffix(".json")
+
+
+def read_sidecar(path: Path) -> Sidecar:
+    """Read a sidecar written by :func:`write_sidecar`.
+
+    Raises:
+        InputError: the file is not a valid sidecar (the message names it).
+    """
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return Sidecar(
+            name=str(raw["name"]),
+            url=str(raw["url"]),
+            viewport=(int(raw["viewport"][0]), int(raw["viewport"][1])),
+            size=(int(raw["size"][0]), int(raw["size"][1])),
+            device_scale_factor=float(raw.get("device_scale_factor", 1.0)),
+            full_page=bool(raw.get("full_page", True)),
+            selector=raw.get("selector"),
+            stable=bool(raw.get("stable", True)),
+            shots=int(raw.get("shots", 1)),
+            captured=str(raw.get("captured", "")),
+            elements=tuple(
+                ElementBox(
+                    selector=str(e["selector"]),
+                    tag=str(e["tag"]),
+                    box=(int(e["box"][0]), int(e["box"][1]), int(e["box"][2]), int(e["box"][3])),
+                    text_length=int(e.get("text_length", 0)),
+                )
+                for e in raw.get("elements", [])
+            ),
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise InputError(f"{path}: not a valid element-box sidecar ({type(exc).__name__}: {exc})") from exc
+
+
+def element_under(elements: tuple[ElementBox, ...], box: tuple[int, int, int, int]) -> ElementBox | None:
+    """The element that best explains a region: the smallest element box covering most of it.
+
+    An element qualifies when it covers at least half of the region's area; among those the
+    smallest wins (the most specific element). ``None`` when nothing qualifies.
+    """
+    x, y, w, h = box
+    area = max(1, w * h)
+    best: ElementBox | None = None
+    best_area = 0
+    for el in elements:
+        ex, ey, ew, eh = el.box
+        ix = max(0, min(x + w, ex + ew) - max(x, ex))
+        iy = max(0, min(y + h, ey + eh) - max(y, ey))
+        if ix * iy * 2 < area:
+            continue
+        if best is None or ew * eh < best_area:
+            best, best_area = el, ew * eh
+    return best

@@ -1,0 +1,134 @@
+"""Capture in a real Chromium: stabilisation, masks, sidecars, timeouts, browser failures."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from layoutcheck.capture import capture
+from layoutcheck.cli import main
+from layoutcheck.config import load_config
+from layoutcheck.errors import BrowserError, PageTimeoutError
+from layoutcheck.imageio import load_image
+
+pytestmark = pytest.mark.browser
+
+PAGE = """<!doctype html><html><head><style>
+body { margin: 0; font: 16px "DejaVu Sans", sans-serif; }
+#spin { width: 40px; height: 40px; background: #c33; animation: spin 0.3s linear infinite; }
+@keyframes spin { from { transform: rotate(0deg); } to { transform: rotate(360deg); } }
+.ad { width: 100px; height: 50px; background: linear-gradient(90deg, #0a0, #00a); }
+.cookie { height: 30px; background: #fc0; }
+#out { height: 20px; }
+</style></head><body>
+<nav id="top"><a href="#">Home</a> <a href="#">Docs</a></nav>
+<div id="spin"></div><div class="ad"></div><div class="cookie">cookies!</div>
+<input id="q" autofocus><button id="go" onclick="document.getElementById('out').textContent='clicked'">Go</button>
+<div id="out"></div><p>Some text here.</p>
+</body></html>"""
+
+
+def _config(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "page.html").write_text(PAGE)
+    cfg = tmp_path / "layoutcheck.toml"
+    cfg.write_text(
+        'baseline_dir = "base"\noutput_dir = "cur"\ntimeout_ms = 5000\n'
+        "[[viewports]]\nname = \"small\"\nwidth = 400\nheight = 300\n"
+        "[[pages]]\nname = \"page\"\nurl = \"page.html\"\nmask = [\".ad\"]\nhide = [\".cookie\"]\n"
+        'actions = [{click = "#go"}]\n' + extra
+    )
+    return cfg
+
+
+def test_capture_is_stable_masked_and_has_element_boxes(tmp_path: Path) -> None:
+    cfg = load_config(_config(tmp_path))
+    (shot,) = capture(cfg, tmp_path / "out")
+    assert shot.name == "page@small" and shot.stable
+    img = load_image(shot.path)
+    assert img.shape[1] == 400
+    sidecar = json.loads(shot.sidecar.read_text())
+    boxes = {e["selector"]: e for e in sidecar["elements"]}
+    # The mask is painted flat magenta over the ad's box.
+    x, y, w, h = boxes["body > div:nth-of-type(2)"]["box"]
+    assert (img[y + 2 : y + h - 2, x + 2 : x + w - 2] == (255, 0, 255)).all()
+    # Hidden elements are invisible and absent from the boxes.
+    assert not any("cookie" in e["selector"] or e["box"][3] == 30 and e["tag"] == "div" for e in sidecar["elements"])
+    # The click action ran before the shot.
+    assert boxes["#out"]["text_length"] == len("clicked")
+    assert boxes["#top"]["tag"] == "nav"
+    # A second capture of the animated page is pixel-identical.
+    (again,) = capture(cfg, tmp_path / "again")
+    assert np.array_equal(load_image(again.path), img)
+
+
+def test_element_screenshot_boxes_are_relative_to_the_element(tmp_path: Path) -> None:
+    cfg = load_config(_config(tmp_path, 'selector = "#top"\n'))
+    (shot,) = capture(cfg, tmp_path / "out")
+    sidecar = json.loads(shot.sidecar.read_text())
+    assert sidecar["size"] == list(load_image(shot.path).shape[1::-1])
+    for e in sidecar["elements"]:
+        x, y, w, h = e["box"]
+        assert x >= 0 and y >= 0 and x + w <= sidecar["size"][0] + 1 and y + h <= sidecar["size"][1] + 1
+
+
+def test_wait_for_timeout_names_the_url(tmp_path: Path) -> None:
+    cfg = load_config(_config(tmp_path, 'wait_for = "#never"\n'))
+    with pytest.raises(PageTimeoutError) as err:
+        capture(cfg, tmp_path / "out")
+    assert "page.html" in str(err.value) and "#never" in str(err.value)
+    assert not (tmp_path / "out" / "page@small.png").exists()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A loopback server that accepts connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(sock.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/slow"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    sock.close()
+
+
+def test_page_that_never_loads_exits_2_with_the_url(tmp_path: Path, silent_server: str) -> None:
+    cfg = tmp_path / "layoutcheck.toml"
+    cfg.write_text(f'timeout_ms = 1500\n[[pages]]\nname = "slow"\nurl = "{silent_server}"\n')
+    result = CliRunner().invoke(main, ["capture", str(cfg), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert silent_server in result.stderr and "1500 ms" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_browser_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("LAYOUTCHECK_CHROMIUM", str(fake))
+    with pytest.raises(BrowserError, match="could not start"):
+        capture(load_config(_config(tmp_path)), tmp_path / "out")
+    monkeypatch.setenv("LAYOUTCHECK_CHROMIUM", str(tmp_path / "missing"))
+    result = CliRunner().invoke(main, ["capture", str(_config(tmp_path))])
+    assert result.exit_code == 2 and "is not a file" in result.stderr
