@@ -1,0 +1,248 @@
+"""The HTML report: one self-contained ``index.html`` rendered from a run's saved JSON.
+
+The report is rendered from ``result.json`` (what :meth:`RunResult.to_dict` returns), never from
+live objects, so it can be re-rendered later (:func:`rerender`), merged, and tested on its own.
+CSS and JS are inlined, so the page works offline from ``file://`` and fetches nothing but the
+pair images that sit beside it. Data reaches the JS only as escaped JSON in a
+``<script type="application/json">`` block; pair names and selectors are always HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from layoutcheck.errors import InputError
+from layoutcheck.fsutil import atomic_write_bytes
+from layoutcheck.results import SCHEMA_VERSION, PairResult, Region, RunResult, Verdict
+
+__all__ = ["INDEX_NAME", "RESULT_NAME", "render_html", "rerender", "write_report"]
+
+RESULT_NAME = "result.json"
+INDEX_NAME = "index.html"
+
+#: Section order: what needs a reviewer first.
+_ORDER = (Verdict.FAIL, Verdict.NEW, Verdict.DELETED, Verdict.PASS)
+
+#: Filter button name -> the verdict it shows (``None``: every pair).
+FILTERS: dict[str, Verdict | None] = {
+    "all": None,
+    "failed": Verdict.FAIL,
+    "new": Verdict.NEW,
+    "deleted": Verdict.DELETED,
+    "passed": Verdict.PASS,
+}
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A region placed on a stage, in percent of that stage's size."""
+
+    index: int  # 1-based, as shown in the label and the region table
+    region: Region
+    style: str
+    label_inside: bool  # the label would stick out above the stage
+
+
+@dataclass(frozen=True)
+class _PairView:
+    """Everything the template needs for one pair, precomputed so the template stays dumb."""
+
+    pair: PairResult
+    anchor: str
+    reference: str | None  # URL of the image, None when absent or missing on disk
+    candidate: str | None
+    diff: str | None
+    canvas: tuple[int, int] | None  # stage of the composite views: union of both sizes
+    reference_width: str  # CSS width of the reference on the composite stage
+    candidate_width: str
+    boxes: tuple[_Box, ...]  # on the composite stage
+    candidate_boxes: tuple[_Box, ...]  # on a stage of the candidate's own size
+
+
+def render_html(data: dict[str, Any], *, base: Path | None = None) -> str:
+    """Render the report page from a run's JSON dict.
+
+    Args:
+        data: ``RunResult.to_dict()``, or the parsed ``result.json``.
+        base: the report folder the image paths are relative to. When given, images whose files
+            are missing are left out (shown as "missing"), so the page never requests a file that
+            is not there.
+
+    Returns:
+        The complete, self-contained HTML document.
+
+    Raises:
+        InputError: ``data`` is not a result this version can read.
+    """
+    result = _parse(data)
+    views = [_pair_view(p, base) for p in _sorted(result.pairs)]
+    counts = result.counts()
+    default_filter = "failed" if counts[Verdict.FAIL.value] else "all"
+    template = _environment().get_template("index.html.j2")
+    filters = {name: v.value if v else None for name, v in FILTERS.items()}
+    return template.render(
+        result=result,
+        verdict=result.verdict.value,
+        counts=counts,
+        views=views,
+        filters=list(filters.items()),
+        # What the JS reads; embedded with |tojson, which escapes "<", ">", "&" and "'".
+        config={"defaultFilter": default_filter, "filters": filters},
+        css=_asset("report.css"),
+        js=_asset("report.js"),
+    )
+
+
+def write_report(result: RunResult, out_dir: Path) -> Path:
+    """Write ``result.json`` and ``index.html`` into ``out_dir``.
+
+    The images the pairs reference must already be in ``out_dir`` (the caller wrote them).
+
+    Returns:
+        The path of ``index.html``.
+    """
+    out_dir = Path(out_dir)
+    atomic_write_bytes(out_dir / RESULT_NAME, result.to_json().encode("utf-8"))
+    return _write_index(result.to_dict(), out_dir)
+
+
+def rerender(out_dir: Path) -> Path:
+    """Re-render ``index.html`` from the ``result.json`` saved in ``out_dir``.
+
+    Returns:
+        The path of ``index.html``.
+
+    Raises:
+        InputError: ``result.json`` is missing or unreadable.
+    """
+    out_dir = Path(out_dir)
+    path = out_dir / RESULT_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no {RESULT_NAME} in {out_dir}; run a comparison into that folder first") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}; expected the JSON a comparison writes") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path} holds {type(data).__name__}, expected a JSON object of a run result")
+    return _write_index(data, out_dir)
+
+
+def _write_index(data: dict[str, Any], out_dir: Path) -> Path:
+    index = out_dir / INDEX_NAME
+    atomic_write_bytes(index, render_html(data, base=out_dir).encode("utf-8"))
+    return index
+
+
+def _parse(data: dict[str, Any]) -> RunResult:
+    schema = data.get("schema", SCHEMA_VERSION)
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise InputError(
+            f"result schema {schema!r} is newer than this layoutcheck reads ({SCHEMA_VERSION}); "
+            "upgrade layoutcheck to render it"
+        )
+    try:
+        return RunResult.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"not a run result ({type(exc).__name__}: {exc}); expected RunResult.to_dict()") from exc
+
+
+def _sorted(pairs: tuple[PairResult, ...]) -> list[PairResult]:
+    return sorted(pairs, key=lambda p: (_ORDER.index(p.verdict), p.name))
+
+
+def _anchor(name: str) -> str:
+    """A stable, URL- and id-safe anchor: readable slug plus a hash that keeps it unique."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-").lower()[:60]
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"pair-{slug}-{digest}" if slug else f"pair-{digest}"
+
+
+def _image_url(path: str | None, base: Path | None) -> str | None:
+    if not path:
+        return None
+    if base is not None and not (base / path).is_file():
+        return None
+    # Quoting also turns "javascript:" into a harmless relative path.
+    return quote(path.replace("\\", "/"))
+
+
+def _pct(value: float, whole: int) -> str:
+    return f"{100.0 * value / whole:.4g}%"
+
+
+def _boxes(regions: tuple[Region, ...], canvas: tuple[int, int] | None) -> tuple[_Box, ...]:
+    if canvas is None or canvas[0] <= 0 or canvas[1] <= 0:
+        return ()  # nowhere to place them; the region table still lists them
+    cw, ch = canvas
+    return tuple(
+        _Box(
+            index=i,
+            region=r,
+            style=f"left:{_pct(r.x, cw)};top:{_pct(r.y, ch)};width:{_pct(r.w, cw)};height:{_pct(r.h, ch)}",
+            # Near the top edge the label goes inside the box: ~18 px at a ~1000 px wide display.
+            label_inside=r.y < 0.018 * cw,
+        )
+        for i, r in enumerate(regions, start=1)
+    )
+
+
+def _pair_view(pair: PairResult, base: Path | None) -> _PairView:
+    ref_size = pair.reference_size or pair.candidate_size
+    cand_size = pair.candidate_size or pair.reference_size
+    canvas: tuple[int, int] | None = None
+    ref_width = cand_width = "100%"
+    if ref_size and cand_size:
+        canvas = (max(ref_size[0], cand_size[0]), max(ref_size[1], cand_size[1]))
+        ref_width = _pct(ref_size[0], canvas[0])
+        cand_width = _pct(cand_size[0], canvas[0])
+    return _PairView(
+        pair=pair,
+        anchor=_anchor(pair.name),
+        reference=_image_url(pair.images.reference, base),
+        candidate=_image_url(pair.images.candidate, base),
+        diff=_image_url(pair.images.diff, base),
+        canvas=canvas,
+        reference_width=ref_width,
+        candidate_width=cand_width,
+        boxes=_boxes(pair.regions, canvas),
+        candidate_boxes=_boxes(pair.regions, cand_size),
+    )
+
+
+def _size(size: tuple[int, int] | None) -> str:
+    return f"{size[0]}\u00d7{size[1]}" if size else "\u2014"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("layoutcheck.report", "templates"),
+        autoescape=True,  # every template here is HTML
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["size"] = _size
+    env.filters["thousands"] = lambda n: f"{int(n):,}"
+    return env
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> Markup:
+    """A CSS or JS file from the templates folder, inlined verbatim (it is ours, not user data)."""
+    text = resources.files("layoutcheck.report").joinpath("templates", name).read_text(encoding="utf-8")
+    if "</" in text:  # would end the <style>/<script> element early
+        raise RuntimeError(f"report asset {name} contains '</', which cannot be inlined")
+    return Markup(text)

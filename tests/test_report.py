@@ -1,0 +1,236 @@
+"""The HTML report, without a browser: content, escaping, offline-ness, re-rendering."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from layoutcheck.errors import InputError
+from layoutcheck.report import INDEX_NAME, RESULT_NAME, render_html, rerender, write_report
+from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
+
+EVIL = "<script>alert(1)</script>"
+
+
+def _png(path: Path, size: tuple[int, int], color: tuple[int, ...], mode: str = "RGB") -> str:
+    """Write a flat PNG; return its path relative to the report folder (``img/<name>``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new(mode, size, color).save(path)
+    return f"img/{path.name}"
+
+
+def make_run(out: Path) -> RunResult:
+    """A run with every verdict, images written into ``out/img`` as ``compare`` would."""
+    img = out / "img"
+
+    def images(stem: str, ref: bool = True, cand: bool = True, diff: bool = False) -> PairImages:
+        return PairImages(
+            reference=_png(img / f"{stem}.ref.png", (64, 48), (240, 240, 240)) if ref else None,
+            candidate=_png(img / f"{stem}.cand.png", (64, 48), (230, 240, 250)) if cand else None,
+            diff=_png(img / f"{stem}.diff.png", (64, 48), (255, 0, 0, 160), "RGBA") if diff else None,
+        )
+
+    regions = (
+        Region(x=4, y=2, w=20, h=10, score=0.91, kind="diff", element="#main > .card:nth-child(2)"),
+        Region(x=30, y=30, w=16, h=12, score=0.4, kind="size"),
+    )
+    return RunResult(
+        pairs=(
+            PairResult("home@desktop", Verdict.PASS, reference_size=(64, 48), candidate_size=(64, 48),
+                       images=images("home")),
+            PairResult("checkout@mobile", Verdict.FAIL, regions=regions, reference_size=(64, 48),
+                       candidate_size=(64, 48), diff_pixels=12345, images=images("checkout", diff=True)),
+            PairResult(EVIL, Verdict.FAIL, regions=(Region(1, 1, 5, 5, 0.5, "diff", element=EVIL),),
+                       reference_size=(64, 48), candidate_size=(64, 48), diff_pixels=25,
+                       images=images("evil", diff=True)),
+            PairResult("signup@desktop", Verdict.NEW, candidate_size=(64, 48), images=images("signup", ref=False)),
+            PairResult("legacy@desktop", Verdict.DELETED, reference_size=(64, 48),
+                       images=images("legacy", cand=False)),
+        ),
+        method="pixel",
+        threshold=0.1,
+        created="2024-05-01T12:00:00+00:00",
+    )
+
+
+@pytest.fixture()
+def report(tmp_path: Path) -> tuple[RunResult, Path, str]:
+    run = make_run(tmp_path)
+    index = write_report(run, tmp_path)
+    return run, index, index.read_text(encoding="utf-8")
+
+
+def test_write_report_writes_json_and_index(report: tuple[RunResult, Path, str], tmp_path: Path) -> None:
+    run, index, html = report
+    assert index == tmp_path / INDEX_NAME
+    assert RunResult.from_dict(json.loads((tmp_path / RESULT_NAME).read_text())) == run
+    assert html.startswith("<!doctype html>")
+
+
+def test_header_shows_verdict_counts_and_run_facts(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    assert re.search(r'id="overall-verdict" data-verdict="fail">Failed<', html)
+    assert '<li class="count" data-verdict="fail"><b>2</b> failed</li>' in html
+    assert '<li class="count" data-verdict="new"><b>1</b> new</li>' in html
+    assert '<li class="count" data-verdict="deleted"><b>1</b> deleted</li>' in html
+    assert '<li class="count" data-verdict="pass"><b>1</b> passed</li>' in html
+    assert '<dd id="meta-method">pixel</dd>' in html
+    assert '<dd id="meta-threshold">0.1</dd>' in html
+    assert "2024-05-01 12:00:00+00:00" in html
+
+
+def test_passing_run_says_passed_and_defaults_to_all(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    passing = RunResult(pairs=tuple(p for p in run.pairs if p.verdict is not Verdict.FAIL))
+    html = render_html(passing.to_dict())
+    assert 'data-verdict="pass">Passed<' in html
+    assert _config(html)["defaultFilter"] == "all"
+
+
+def test_default_filter_is_failed_when_something_failed(report: tuple[RunResult, Path, str]) -> None:
+    assert _config(report[2])["defaultFilter"] == "failed"
+
+
+def test_sections_are_ordered_failed_new_deleted_passed_then_by_name(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    verdicts = re.findall(r'<section class="card pair" id="[^"]+" data-pair="[^"]*" data-verdict="(\w+)"', html)
+    assert verdicts == ["fail", "fail", "new", "deleted", "pass"]
+    names = re.findall(r'<section class="card pair" id="[^"]+" data-pair="([^"]*)"', html)
+    assert names[:2] == ["&lt;script&gt;alert(1)&lt;/script&gt;", "checkout@mobile"]  # "<" sorts before "c"
+
+
+def test_summary_rows_link_to_sections(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    ids = set(re.findall(r'<section class="card pair" id="([^"]+)"', html))
+    links = set(re.findall(r'<td class="name"><a href="#([^"]+)">', html))
+    assert len(ids) == 5
+    assert links == ids
+
+
+def test_pair_name_is_escaped_everywhere(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "alert(1)</script>" not in html
+    # The only <script> tags are the report's own two: the JSON config and the inline JS.
+    assert re.findall(r"<script\b[^>]*>", html, flags=re.IGNORECASE) == [
+        '<script type="application/json" id="report-config">',
+        "<script>",
+    ]
+    assert html.lower().count("</script") == 2
+
+
+def test_json_config_is_safe_and_parses(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    blob = re.search(r'<script type="application/json" id="report-config">(.*?)</script>', html, re.S)
+    assert blob is not None
+    assert "<" not in blob.group(1) and ">" not in blob.group(1)
+    assert _config(html)["filters"]["failed"] == "fail"
+
+
+def test_empty_run_renders() -> None:
+    html = render_html(RunResult(pairs=()).to_dict())
+    assert "This run compared no pairs." in html
+
+
+def test_regions_are_boxed_and_listed(report: tuple[RunResult, Path, str]) -> None:
+    _, _, html = report
+    section = _section(html, "checkout@mobile")
+    # 64x48 image: region (4, 2, 20, 10) -> 6.25 %, 4.167 %, 31.25 %, 20.83 %.
+    assert 'style="left:6.25%;top:4.167%;width:31.25%;height:20.83%"' in section
+    assert "1 &middot; diff &middot; 0.91" in section
+    assert "2 &middot; size &middot; 0.40" in section
+    assert "<code>#main &gt; .card:nth-child(2)</code>" in section
+    assert section.count('<tr data-region="') == 2
+
+
+def test_views_and_slider_exist_for_failed_pair(report: tuple[RunResult, Path, str]) -> None:
+    section = _section(report[2], "checkout@mobile")
+    for view in ("overlay", "swipe", "onion", "side"):
+        assert f'data-view-panel="{view}"' in section
+    assert 'data-role="opacity"' in section
+    assert 'data-role="overlay"' in section
+    assert 'src="img/checkout.diff.png"' in section
+
+
+def test_new_and_deleted_pairs_show_only_their_image(report: tuple[RunResult, Path, str]) -> None:
+    new = _section(report[2], "signup@desktop")
+    assert 'src="img/signup.cand.png"' in new and ".ref.png" not in new and "data-view-panel" not in new
+    deleted = _section(report[2], "legacy@desktop")
+    assert 'src="img/legacy.ref.png"' in deleted and ".cand.png" not in deleted
+
+
+def test_missing_images_make_no_img_tags(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    (tmp_path / "img" / "checkout.diff.png").unlink()  # on disk: gone
+    pair = PairResult("ghost", Verdict.FAIL, reference_size=(8, 8), candidate_size=(8, 8))  # never written
+    html = write_report(RunResult(pairs=(*run.pairs, pair)), tmp_path).read_text()
+    assert "checkout.diff.png" not in html
+    assert "No diff image for this pair" in _section(html, "checkout@mobile")
+    ghost = _section(html, "ghost")
+    assert "<img" not in ghost
+    assert "No reference image was written" in ghost
+    assert 'src=""' not in html and 'src="None"' not in html
+
+
+def test_rerender_reproduces_the_same_html(report: tuple[RunResult, Path, str], tmp_path: Path) -> None:
+    _, index, html = report
+    index.unlink()
+    assert rerender(tmp_path) == index
+    assert index.read_text(encoding="utf-8") == html
+
+
+def test_rerender_without_result_json_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no result.json"):
+        rerender(tmp_path)
+    (tmp_path / RESULT_NAME).write_text("{not json")
+    with pytest.raises(InputError, match="cannot read"):
+        rerender(tmp_path)
+
+
+def test_bad_or_newer_data_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="not a run result"):
+        render_html({"pairs": [{"verdict": "pass"}]})
+    with pytest.raises(InputError, match="newer"):
+        render_html({"schema": 99, "pairs": []})
+
+
+def test_report_is_offline(report: tuple[RunResult, Path, str]) -> None:
+    html = report[2]
+    assert "http://" not in html and "https://" not in html
+    assert "<link rel=\"stylesheet\"" not in html and "<script src" not in html
+    assert "<style>" in html  # CSS inlined
+
+
+def test_image_paths_are_url_quoted(tmp_path: Path) -> None:
+    src = _png(tmp_path / "img" / "a b#1.png", (4, 4), (0, 0, 0))
+    pair = PairResult("q", Verdict.NEW, candidate_size=(4, 4), images=PairImages(candidate=src))
+    html = write_report(RunResult(pairs=(pair,)), tmp_path).read_text()
+    assert 'src="img/a%20b%231.png"' in html
+
+
+def test_report_does_not_import_torch_or_numpy() -> None:
+    code = "import sys, layoutcheck.report; print(sorted({'torch', 'numpy'} & set(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "[]"
+
+
+def _config(html: str) -> dict[str, object]:
+    blob = re.search(r'<script type="application/json" id="report-config">(.*?)</script>', html, re.S)
+    assert blob is not None
+    data = json.loads(blob.group(1))
+    assert isinstance(data, dict)
+    return data
+
+
+def _section(html: str, name: str) -> str:
+    start = html.index(f'data-pair="{name}"')
+    end = html.find("</section>", start)
+    return html[start:end]
