@@ -1,0 +1,181 @@
+"""The ``layoutcheck`` command line: parse, call one core function, render the result.
+
+Library errors (:class:`~layoutcheck.errors.LayoutcheckError`) become one line on stderr and
+their exit code; nothing else is caught, so a real bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from layoutcheck import __version__
+from layoutcheck.errors import LayoutcheckError
+from layoutcheck.results import PairResult, RunResult, Verdict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_MARK = {Verdict.PASS: "ok  ", Verdict.FAIL: "FAIL", Verdict.NEW: "new ", Verdict.DELETED: "del "}
+_COLOUR = {Verdict.PASS: "green", Verdict.FAIL: "red", Verdict.NEW: "yellow", Verdict.DELETED: "yellow"}
+
+
+def _errors_to_exit(func: F) -> F:
+    """Turn library errors into one stderr line and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LayoutcheckError as exc:
+            click.echo(f"layoutcheck: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("layoutcheck: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="layoutcheck")
+def main() -> None:
+    """layoutcheck: screenshot regression tests that fail on broken layout, not on rendering noise."""
+
+
+@main.command()
+@click.argument("reference", type=click.Path(path_type=Path))
+@click.argument("candidate", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
+              help="Folder for the HTML report (index.html, result.json, images).")
+@click.option("--no-report", is_flag=True, help="Do not write a report.")
+@click.option("--method", type=click.Choice(["pixel", "unet"]), default="pixel", show_default=True,
+              help="The judge: pixel comparator or U-Net segmenter.")
+@click.option("--threshold", type=float, default=None,
+              help="Judge threshold; for pixel, the YIQ colour threshold in [0, 1] (default 0.1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
+@click.option("--fail-on-missing", is_flag=True, help="Also fail when a pair is new or deleted.")
+@_errors_to_exit
+def compare(
+    reference: Path, candidate: Path, out_dir: Path, no_report: bool, method: str,
+    threshold: float | None, as_json: bool, fail_on_missing: bool,
+) -> None:
+    """Compare REFERENCE and CANDIDATE: two images, or two folders matched by relative path.
+
+    Exit code 0 when every pair passes, 1 when a pair fails, 2 on a usage or input error.
+    """
+    from layoutcheck.compare import compare_paths
+    from layoutcheck.judges import get_judge
+
+    judge = get_judge(method, threshold)
+    run = compare_paths(reference, candidate, judge, out_dir=None if no_report else out_dir)
+    failed = run.verdict is Verdict.FAIL or (
+        fail_on_missing and any(p.verdict in (Verdict.NEW, Verdict.DELETED) for p in run.pairs)
+    )
+    if as_json:
+        data = run.to_dict()
+        data["verdict"] = "fail" if failed else "pass"
+        click.echo(json.dumps(data, indent=2))
+    else:
+        _print_summary(run, None if no_report else out_dir / "index.html")
+    sys.exit(1 if failed else 0)
+
+
+def _print_summary(run: RunResult, report: Path | None) -> None:
+    """A one-screen summary: the pairs that need attention first, then the totals."""
+    shown = sorted(run.pairs, key=lambda p: (p.verdict is Verdict.PASS, p.name))
+    limit = 15
+    for pair in shown[:limit]:
+        click.echo(_pair_line(pair))
+    if len(shown) > limit:
+        click.echo(f"  … {len(shown) - limit} more (see the report)")
+    counts = run.counts()
+    parts = [f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]]
+    verdict = click.style(run.verdict.value.upper(), fg=_COLOUR[run.verdict], bold=True)
+    click.echo(f"{verdict}: {len(run.pairs)} pair(s): {', '.join(parts) or 'none'} [{run.method}]")
+    if report is not None:
+        click.echo(f"report: {report}")
+
+
+def _pair_line(pair: PairResult) -> str:
+    mark = click.style(_MARK[pair.verdict], fg=_COLOUR[pair.verdict])
+    line = f"{mark} {pair.name}"
+    if pair.regions:
+        first = pair.regions[0]
+        where = f"{first.w}x{first.h} at ({first.x},{first.y})"
+        if first.element:
+            where += f" on {first.element}"
+        more = f" (+{len(pair.regions) - 1} more)" if len(pair.regions) > 1 else ""
+        line += f": {len(pair.regions)} region(s), {pair.diff_pixels} px differ; {first.kind} {where}{more}"
+    return line
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=Path), default=Path("."))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for the screenshots (default: the config's output_dir, or baseline_dir with --update).")
+@click.option("--update", is_flag=True, help="Write the reference (baseline) set instead of candidates.")
+@click.option("--page", "pages", multiple=True, help="Capture only this page (repeatable).")
+@click.option("--css", "css_files", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Extra CSS file injected into every page (repeatable).")
+@_errors_to_exit
+def capture(config: Path, out_dir: Path | None, update: bool, pages: tuple[str, ...], css_files: tuple[Path, ...]) -> None:
+    """Take stable screenshots of the pages in CONFIG (layoutcheck.toml, or a pyproject.toml
+    with [tool.layoutcheck], or a folder holding one)."""
+    from layoutcheck.capture import Shot, capture as run_capture
+    from layoutcheck.config import load_config
+    from layoutcheck.errors import InputError
+
+    cfg = load_config(config)
+    css = []
+    for path in css_files:
+        try:
+            css.append(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read CSS file ({exc.strerror or exc})") from exc
+    target = out_dir or (cfg.baseline_dir if update else cfg.output_dir)
+
+    def report(shot: Shot) -> None:
+        note = "" if shot.stable else click.style(f"  (not stable after {shot.shots} shots)", fg="yellow")
+        click.echo(f"  {shot.name}  {shot.size[0]}x{shot.size[1]}{note}")
+
+    click.echo(f"capturing into {target}")
+    shots = run_capture(cfg, target, only=pages, extra_css="\n".join(css), on_shot=report)
+    click.echo(f"{len(shots)} screenshot(s) written")
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Approve every candidate screenshot.")
+@click.option("--config", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The capture config that names the baseline and output folders.")
+@_errors_to_exit
+def approve(names: tuple[str, ...], all_: bool, config: Path) -> None:
+    """Promote candidate screenshots NAMES (page@viewport or page) to references."""
+    from layoutcheck.baselines import approve as run_approve
+    from layoutcheck.config import load_config
+
+    cfg = load_config(config)
+    done = run_approve(cfg.output_dir, cfg.baseline_dir, names, all_=all_)
+    for name in done:
+        click.echo(f"  approved {name}")
+    click.echo(f"{len(done)} baseline(s) updated in {cfg.baseline_dir}")
+
+
+@main.command()
+@click.argument("report_dir", type=click.Path(path_type=Path, file_okay=False))
+@_errors_to_exit
+def report(report_dir: Path) -> None:
+    """Re-render REPORT_DIR/index.html from its result.json."""
+    from layoutcheck.report import rerender
+
+    click.echo(str(rerender(report_dir)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

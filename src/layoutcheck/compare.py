@@ -1,0 +1,209 @@
+"""Compare screenshots: two images or two folders, one judge, one typed result (and a report).
+
+Folders are matched by relative path; a candidate without a reference is ``new``, a reference
+without a candidate ``deleted``. Images of different sizes are judged over their common area and
+the extra band becomes a region of kind ``size``. Any unreadable input aborts the whole run with
+an :class:`~layoutcheck.errors.ImageError` before a report is put in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from layoutcheck.elements import element_under, read_sidecar, sidecar_path
+from layoutcheck.errors import InputError
+from layoutcheck.fsutil import staged_dir
+from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
+from layoutcheck.judges import Judge
+from layoutcheck.regions import size_band_regions
+from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
+
+#: Colour of the size band in the diff overlay (RGBA).
+_BAND_RGBA = (255, 140, 0, 110)
+
+
+def find_pairs(reference: Path, candidate: Path) -> list[tuple[str, Path | None, Path | None]]:
+    """Match two images, or the images of two folders by relative path.
+
+    Returns:
+        ``(name, reference_path | None, candidate_path | None)`` sorted by name.
+
+    Raises:
+        InputError: a path is missing, or one is a file and the other a folder.
+    """
+    for path in (reference, candidate):
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+    if reference.is_dir() != candidate.is_dir():
+        raise InputError(
+            f"{reference} and {candidate}: give two image files or two folders, not one of each"
+        )
+    if not reference.is_dir():
+        return [(candidate.name, reference, candidate)]
+    refs, cands = _images_in(reference), _images_in(candidate)
+    return [(name, refs.get(name), cands.get(name)) for name in sorted(set(refs) | set(cands))]
+
+
+def _images_in(folder: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # hidden files and our own staging folders
+        if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
+            found[rel.as_posix()] = path
+    return found
+
+
+def compare_pair(
+    name: str, reference: Path | None, candidate: Path | None, judge: Judge
+) -> tuple[PairResult, dict[str, np.ndarray]]:
+    """Judge one pair; returns the result and the arrays a report shows (reference, candidate, diff)."""
+    start = time.perf_counter()
+    ref = load_image(reference) if reference else None
+    cand = load_image(candidate) if candidate else None
+    arrays: dict[str, np.ndarray] = {}
+    if ref is not None:
+        arrays["reference"] = ref
+    if cand is not None:
+        arrays["candidate"] = cand
+    if ref is None or cand is None:
+        verdict = Verdict.NEW if ref is None else Verdict.DELETED
+        return (
+            PairResult(
+                name=name,
+                verdict=verdict,
+                reference=str(reference) if reference else None,
+                candidate=str(candidate) if candidate else None,
+                reference_size=_size(ref),
+                candidate_size=_size(cand),
+                method=judge.method,
+                duration_ms=(time.perf_counter() - start) * 1000,
+            ),
+            arrays,
+        )
+    h, w = min(ref.shape[0], cand.shape[0]), min(ref.shape[1], cand.shape[1])
+    judgement = judge.judge(ref[:h, :w], cand[:h, :w])
+    regions = list(judgement.regions)
+    bands = size_band_regions(_size(ref), _size(cand))  # type: ignore[arg-type]
+    regions += bands
+    if judgement.overlay is not None or bands:
+        arrays["diff"] = _overlay(judgement.overlay, (h, w), cand.shape[:2])
+    regions = _name_elements(regions, candidate)
+    verdict = Verdict.FAIL if regions else Verdict.PASS
+    return (
+        PairResult(
+            name=name,
+            verdict=verdict,
+            regions=tuple(regions),
+            reference=str(reference),
+            candidate=str(candidate),
+            reference_size=_size(ref),
+            candidate_size=_size(cand),
+            diff_pixels=judgement.diff_pixels,
+            method=judge.method,
+            duration_ms=(time.perf_counter() - start) * 1000,
+        ),
+        arrays,
+    )
+
+
+def compare_paths(
+    reference: Path,
+    candidate: Path,
+    judge: Judge,
+    *,
+    out_dir: Path | None = None,
+    on_pair: Callable[[PairResult], None] | None = None,
+) -> RunResult:
+    """Compare two images or two folders, and write the HTML report to ``out_dir`` if given.
+
+    The report folder is built aside and put in place only when every pair was compared, so a
+    failure never leaves a partial report (an older report at ``out_dir`` stays as it was).
+
+    Raises:
+        InputError: bad paths; ImageError: an unreadable image (the message names it).
+    """
+    pairs = find_pairs(reference, candidate)
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if out_dir is None:
+        results = []
+        for name, ref, cand in pairs:
+            result, _ = compare_pair(name, ref, cand, judge)
+            results.append(result)
+            if on_pair:
+                on_pair(result)
+        return RunResult(pairs=tuple(results), method=judge.method, threshold=judge.threshold, created=created)
+
+    from layoutcheck.report import write_report
+
+    with staged_dir(out_dir) as stage:
+        results = []
+        for index, (name, ref, cand) in enumerate(pairs):
+            result, arrays = compare_pair(name, ref, cand, judge)
+            images = _write_pair_images(stage, f"pairs/{index:04d}", arrays, ref, cand)
+            result = dataclasses.replace(result, images=images)
+            results.append(result)
+            if on_pair:
+                on_pair(result)
+        run = RunResult(pairs=tuple(results), method=judge.method, threshold=judge.threshold, created=created)
+        write_report(run, stage)
+    return run
+
+
+def _write_pair_images(
+    stage: Path, folder: str, arrays: dict[str, np.ndarray], ref: Path | None, cand: Path | None
+) -> PairImages:
+    (stage / folder).mkdir(parents=True, exist_ok=True)
+    written: dict[str, str] = {}
+    sources = {"reference": ref, "candidate": cand}
+    for key, array in arrays.items():
+        rel = f"{folder}/{key}.png"
+        src = sources.get(key)
+        if src is not None and src.suffix.lower() == ".png":
+            (stage / rel).write_bytes(src.read_bytes())  # already a PNG: copy, don't re-encode
+        else:
+            (stage / rel).write_bytes(encode_png(array))
+        written[key] = rel
+    return PairImages(**written)
+
+
+def _overlay(overlay: np.ndarray | None, common: tuple[int, int], cand_shape: tuple[int, ...]) -> np.ndarray:
+    """The judge's overlay padded to the candidate's size, the size band tinted."""
+    h, w = int(cand_shape[0]), int(cand_shape[1])
+    out = np.zeros((h, w, 4), dtype=np.uint8)  # (H, W, 4)
+    out[:, :] = _BAND_RGBA
+    out[: common[0], : common[1]] = 0
+    if overlay is not None:
+        out[: common[0], : common[1]] = overlay
+    return out
+
+
+def _name_elements(regions: list[Region], candidate: Path | None) -> list[Region]:
+    """Attach the DOM element under each region when the candidate has a sidecar."""
+    if candidate is None or not regions:
+        return regions
+    path = sidecar_path(candidate)
+    if not path.is_file():
+        return regions
+    try:
+        elements = read_sidecar(path).elements
+    except InputError as exc:
+        warnings.warn(f"ignoring element boxes: {exc}", stacklevel=2)
+        return regions
+    named = []
+    for r in regions:
+        el = element_under(elements, (r.x, r.y, r.w, r.h))
+        named.append(dataclasses.replace(r, element=el.selector if el else None))
+    return named
+
+
+def _size(array: np.ndarray | None) -> tuple[int, int] | None:
+    return None if array is None else (int(array.shape[1]), int(array.shape[0]))

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from layoutcheck.cli import main
+
+from .conftest import page_like, write_png
+
+#: The --json shape promised in the README.
+SCHEMA = {
+    "type": "object",
+    "required": ["verdict", "pairs"],
+    "properties": {
+        "verdict": {"enum": ["pass", "fail"]},
+        "pairs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "verdict", "regions"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "verdict": {"enum": ["pass", "fail", "new", "deleted"]},
+                    "regions": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["x", "y", "w", "h", "score", "kind"],
+                            "properties": {
+                                "x": {"type": "integer"}, "y": {"type": "integer"},
+                                "w": {"type": "integer", "minimum": 1}, "h": {"type": "integer", "minimum": 1},
+                                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                                "kind": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_output_validates_and_exit_codes(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    ref, cand = pair_dir
+    code, out, _ = _run("compare", str(ref), str(cand), "--json", "--out", str(tmp_path / "r"))
+    assert code == 1
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["verdict"] == "fail"
+    same = str(ref / "same.png")
+    code, out, _ = _run("compare", same, str(cand / "same.png"), "--json", "--no-report")
+    assert code == 0 and json.loads(out)["verdict"] == "pass"
+
+
+def test_missing_pairs_do_not_fail_unless_asked(tmp_path: Path) -> None:
+    write_png(tmp_path / "a" / "x.png", page_like())
+    write_png(tmp_path / "b" / "y.png", page_like())
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    assert _run("compare", a, b, "--no-report")[0] == 0
+    assert _run("compare", a, b, "--no-report", "--fail-on-missing")[0] == 1
+
+
+def test_summary_names_failures_and_report(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    ref, cand = pair_dir
+    code, out, _ = _run("compare", str(ref), str(cand), "--out", str(tmp_path / "rep"))
+    assert code == 1
+    assert "FAIL broken.png: 1 region(s)" in out
+    assert "5 pair(s): 2 pass, 1 fail, 1 new, 1 deleted" in out
+    assert f"report: {tmp_path / 'rep' / 'index.html'}" in out
+
+
+def test_input_errors_are_one_line_exit_2(tmp_path: Path) -> None:
+    good = write_png(tmp_path / "good.png", page_like())
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    for bad, needle in [(empty, "empty file"), (text, "not an image"), (tmp_path / "nope.png", "no such file")]:
+        code, out, err = _run("compare", str(good), str(bad), "--out", str(tmp_path / "rep"))
+        assert code == 2, err
+        assert err.count("\n") == 1 and str(bad) in err and needle in err
+        assert "Traceback" not in err + out
+        assert not (tmp_path / "rep").exists()
+
+
+def test_unet_is_a_clear_error_until_the_model_lands(tmp_path: Path) -> None:
+    good = str(write_png(tmp_path / "good.png", page_like()))
+    code, _, err = _run("compare", good, good, "--method", "unet")
+    assert code == 2 and "model" in err and "--method pixel" in err
+
+
+def test_threshold_out_of_range(tmp_path: Path) -> None:
+    good = str(write_png(tmp_path / "good.png", page_like()))
+    code, _, err = _run("compare", good, good, "--threshold", "3")
+    assert code == 2 and "between 0 and 1" in err
+
+
+def test_bad_config_is_exit_2(tmp_path: Path) -> None:
+    cfg = tmp_path / "layoutcheck.toml"
+    cfg.write_text("pages = [")
+    code, _, err = _run("capture", str(cfg))
+    assert code == 2 and str(cfg) in err and "invalid TOML" in err
+
+
+def test_approve(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text("<p>x</p>")
+    (tmp_path / "layoutcheck.toml").write_text(
+        'baseline_dir = "base"\noutput_dir = "cur"\npages = [{name = "p", url = "p.html"}, {name = "q", url = "p.html"}]\n'
+    )
+    write_png(tmp_path / "cur" / "p@desktop.png", page_like())
+    (tmp_path / "cur" / "p@desktop.json").write_text("{}")
+    write_png(tmp_path / "cur" / "q@desktop.png", page_like(seed=2))
+    code, out, err = _run("approve", "p", "--config", str(tmp_path))
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "base").iterdir()) == ["p@desktop.json", "p@desktop.png"]
+    code, _, err = _run("approve", "zzz", "--config", str(tmp_path))
+    assert code == 2 and "no candidate named 'zzz'" in err
+    assert _run("approve", "--all", "--config", str(tmp_path))[0] == 0
+    assert (tmp_path / "base" / "q@desktop.png").read_bytes() == (tmp_path / "cur" / "q@desktop.png").read_bytes()
+    assert _run("approve", "--config", str(tmp_path))[0] == 2
+
+
+def test_every_command_has_help() -> None:
+    for command in main.commands.values():
+        assert command.help, command.name
+        code, out, _ = _run(command.name or "", "--help")
+        assert code == 0 and "Usage" in out

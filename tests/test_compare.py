@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from layoutcheck.compare import compare_paths, find_pairs
+from layoutcheck.elements import ElementBox, Sidecar, write_sidecar
+from layoutcheck.errors import ImageError, InputError
+from layoutcheck.judges import PixelJudge
+from layoutcheck.results import RunResult, Verdict
+
+from .conftest import page_like, write_png
+
+
+def test_folders_matched_by_relative_path(pair_dir: tuple[Path, Path]) -> None:
+    ref, cand = pair_dir
+    names = [n for n, _, _ in find_pairs(ref, cand)]
+    assert names == ["added.png", "broken.png", "gone.png", "same.png", "sub/deep.png"]
+    run = compare_paths(ref, cand, PixelJudge())
+    verdicts = {p.name: p.verdict for p in run.pairs}
+    assert verdicts == {
+        "added.png": Verdict.NEW,
+        "broken.png": Verdict.FAIL,
+        "gone.png": Verdict.DELETED,
+        "same.png": Verdict.PASS,
+        "sub/deep.png": Verdict.PASS,
+    }
+    assert run.verdict is Verdict.FAIL
+    broken = next(p for p in run.pairs if p.name == "broken.png")
+    (region,) = broken.regions
+    # The changed block is at x 20..120, y 150..180; the region must cover it and little else.
+    assert region.x <= 20 and region.y <= 150
+    assert region.x + region.w >= 120 and region.y + region.h >= 180
+    assert region.w * region.h < 1.5 * 100 * 30
+
+
+def test_identical_images_pass(tmp_path: Path) -> None:
+    a = write_png(tmp_path / "a.png", page_like())
+    b = write_png(tmp_path / "b.png", page_like())
+    run = compare_paths(a, b, PixelJudge())
+    assert run.verdict is Verdict.PASS and run.pairs[0].regions == ()
+
+
+def test_different_sizes_give_a_size_region_not_a_crash(tmp_path: Path) -> None:
+    base = page_like(200, 100)
+    taller = np.vstack([base, np.full((40, 200, 3), 255, np.uint8)])
+    a = write_png(tmp_path / "a.png", base)
+    b = write_png(tmp_path / "b.png", taller)
+    (pair,) = compare_paths(a, b, PixelJudge(), out_dir=tmp_path / "rep").pairs
+    assert pair.verdict is Verdict.FAIL
+    assert [(r.kind, r.x, r.y, r.w, r.h) for r in pair.regions] == [("size", 0, 100, 200, 40)]
+    assert (tmp_path / "rep" / pair.images.diff).is_file()  # type: ignore[operator]
+
+
+def test_report_written_from_json(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    ref, cand = pair_dir
+    out = tmp_path / "report"
+    run = compare_paths(ref, cand, PixelJudge(), out_dir=out)
+    saved = RunResult.from_dict(json.loads((out / "result.json").read_text()))
+    assert saved.to_dict() == run.to_dict()
+    for pair in run.pairs:
+        for rel in (pair.images.reference, pair.images.candidate, pair.images.diff):
+            if rel:
+                assert (out / rel).is_file()
+    assert (out / "index.html").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_bad_image_leaves_no_partial_report(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    ref, cand = pair_dir
+    out = tmp_path / "report"
+    compare_paths(ref, cand, PixelJudge(), out_dir=out)
+    before = (out / "index.html").read_bytes()
+    (cand / "sub" / "deep.png").write_bytes(b"garbage")
+    with pytest.raises(ImageError, match="deep.png"):
+        compare_paths(ref, cand, PixelJudge(), out_dir=out)
+    assert (out / "index.html").read_bytes() == before  # the old report is untouched
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_bad_paths(tmp_path: Path) -> None:
+    img = write_png(tmp_path / "a.png", page_like())
+    with pytest.raises(InputError, match="no such file"):
+        find_pairs(img, tmp_path / "missing.png")
+    with pytest.raises(InputError, match="not one of each"):
+        find_pairs(img, tmp_path)
+
+
+def test_region_names_the_dom_element_from_the_sidecar(tmp_path: Path) -> None:
+    base = page_like()
+    broken = base.copy()
+    broken[150:180, 20:120] = (220, 30, 30)
+    a = write_png(tmp_path / "ref" / "p.png", base)
+    b = write_png(tmp_path / "cand" / "p.png", broken)
+    write_sidecar(
+        b.with_suffix(".json"),
+        Sidecar(
+            name="p", url="file:///p.html", viewport=(320, 240), size=(320, 240),
+            elements=(
+                ElementBox("body", "body", (0, 0, 320, 240)),
+                ElementBox("#promo", "div", (10, 140, 130, 50)),
+                ElementBox("#promo > span:nth-of-type(1)", "span", (0, 0, 5, 5)),
+            ),
+        ),
+    )
+    (pair,) = compare_paths(a, b, PixelJudge()).pairs
+    assert pair.regions[0].element == "#promo"
