@@ -64,6 +64,49 @@ class Shot:
     shots: int
 
 
+@dataclass(frozen=True)
+class ShotOptions:
+    """How to shoot an already loaded page (see :func:`snapshot`)."""
+
+    selector: str | None = None  # element screenshot
+    full_page: bool = True
+    mask: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    css: str = ""  # extra CSS, added after the stabilising CSS
+    mask_color: str = "#FF00FF"
+    stable_shots: int = 5
+    timeout_ms: int = 30_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A stable screenshot of a page and the boxes of its visible elements."""
+
+    png: bytes
+    size: tuple[int, int]  # (width, height) in pixels
+    stable: bool
+    shots: int
+    elements: tuple[ElementBox, ...]
+
+
+def snapshot(page: Page, options: ShotOptions) -> Snapshot:
+    """Stabilise a loaded Playwright page and take a stable screenshot of it.
+
+    This is the one place that shoots a page; ``capture`` and the pytest plugin both use it.
+    Playwright errors propagate (callers add the URL to the message).
+    """
+    from layoutcheck.imageio import image_size_of_png
+
+    style = "\n".join(s for s in (STABILISE_CSS, options.css) if s)
+    style += "".join(f"\n{sel} {{ visibility: hidden !important; }}" for sel in options.hide)
+    page.add_style_tag(content=style)
+    page.evaluate(_SETTLE_JS)
+    png, stable, count = _stable_screenshot(page, options)
+    scale = float(page.evaluate("() => window.devicePixelRatio") or 1.0)
+    elements = _element_boxes(page, options, scale)
+    return Snapshot(png=png, size=image_size_of_png(png), stable=stable, shots=count, elements=tuple(elements))
+
+
 def capture(
     config: CaptureConfig,
     out_dir: Path,
@@ -95,7 +138,7 @@ def capture(
     if unknown:
         raise CaptureError(f"unknown page(s) {', '.join(unknown)}; configured: {', '.join(p.name for p in config.pages)}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    css = "\n".join(s for s in (STABILISE_CSS, config.css, extra_css) if s)
+    css = "\n".join(s for s in (config.css, extra_css) if s)
     shots: list[Shot] = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw, executable)
@@ -149,12 +192,17 @@ def _capture_one(
                     ) from exc
             for action in spec.actions:
                 _run_action(page, action)
-            style = css + ("\n" + spec.css if spec.css else "")
-            style += "".join(f"\n{sel} {{ visibility: hidden !important; }}" for sel in spec.hide)
-            page.add_style_tag(content=style)
-            page.evaluate(_SETTLE_JS)
-            png, stable, count = _stable_screenshot(page, spec, config)
-            elements = _element_boxes(page, spec, viewport)
+            options = ShotOptions(
+                selector=spec.selector,
+                full_page=spec.full_page,
+                mask=spec.mask,
+                hide=spec.hide,
+                css="\n".join(s for s in (css, spec.css) if s),
+                mask_color=config.mask_color,
+                stable_shots=config.stable_shots,
+                timeout_ms=config.timeout_ms,
+            )
+            shot = snapshot(page, options)
         except PlaywrightTimeout as exc:
             raise PageTimeoutError(f"{spec.url}: page {spec.name!r} timed out ({_first_line(exc)})") from exc
         except PlaywrightError as exc:
@@ -162,12 +210,9 @@ def _capture_one(
     finally:
         context.close()
 
-    from layoutcheck.imageio import image_size_of_png
-
-    size = image_size_of_png(png)
     path = out_dir / f"{name}.png"
     sidecar_path = out_dir / f"{name}.json"
-    atomic_write_bytes(path, png)
+    atomic_write_bytes(path, shot.png)
     write_sidecar(
         sidecar_path,
         Sidecar(
@@ -177,14 +222,14 @@ def _capture_one(
             device_scale_factor=viewport.device_scale_factor,
             full_page=spec.full_page,
             selector=spec.selector,
-            size=size,
-            stable=stable,
-            shots=count,
+            size=shot.size,
+            stable=shot.stable,
+            shots=shot.shots,
             captured=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            elements=tuple(elements),
+            elements=shot.elements,
         ),
     )
-    return Shot(name=name, path=path, sidecar=sidecar_path, size=size, stable=stable, shots=count)
+    return Shot(name=name, path=path, sidecar=sidecar_path, size=shot.size, stable=shot.stable, shots=shot.shots)
 
 
 def _run_action(page: Page, action: Action) -> None:
@@ -207,52 +252,52 @@ def _run_action(page: Page, action: Action) -> None:
         page.wait_for_timeout(float(a[0]))
 
 
-def _stable_screenshot(page: Page, spec: PageSpec, config: CaptureConfig) -> tuple[bytes, bool, int]:
+def _stable_screenshot(page: Page, opts: ShotOptions) -> tuple[bytes, bool, int]:
     """Shoot until two consecutive screenshots are identical; returns (png, stable, shots)."""
-    masks = [page.locator(sel) for sel in spec.mask]
-    target: Any = page.locator(spec.selector).first if spec.selector else page
+    masks = [page.locator(sel) for sel in opts.mask]
+    target: Any = page.locator(opts.selector).first if opts.selector else page
     options: dict[str, Any] = {
         "animations": "disabled",
         "caret": "hide",
         "mask": masks,
-        "mask_color": config.mask_color,
+        "mask_color": opts.mask_color,
         "scale": "device",
-        "timeout": config.timeout_ms,
+        "timeout": opts.timeout_ms,
     }
-    if not spec.selector:
-        options["full_page"] = spec.full_page
+    if not opts.selector:
+        options["full_page"] = opts.full_page
     previous = target.screenshot(**options)
-    for count in range(2, config.stable_shots + 1):
+    for count in range(2, opts.stable_shots + 1):
         time.sleep(0.05)
         current = target.screenshot(**options)
         if current == previous:
             return current, True, count
         previous = current
-    return previous, config.stable_shots == 1, config.stable_shots
+    return previous, opts.stable_shots == 1, opts.stable_shots
 
 
-def _element_boxes(page: Page, spec: PageSpec, viewport: Viewport) -> list[ElementBox]:
+def _element_boxes(page: Page, opts: ShotOptions, scale: float) -> list[ElementBox]:
     """Visible elements with their boxes in screenshot pixels."""
-    if spec.selector:
-        box = page.locator(spec.selector).first.bounding_box()
+    if opts.selector:
+        box = page.locator(opts.selector).first.bounding_box()
         if box is None:
-            raise CaptureError(f"{spec.url}: selector {spec.selector!r} has no box (hidden?)")
+            raise CaptureError(f"{page.url}: selector {opts.selector!r} has no box (hidden?)")
         scroll = page.evaluate("() => [window.scrollX, window.scrollY]")
         origin = (box["x"] + scroll[0], box["y"] + scroll[1])
         clip = (box["width"], box["height"])
-    elif spec.full_page:
+    elif opts.full_page:
         origin = (0.0, 0.0)
         clip = tuple(page.evaluate(
             "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
         ))
     else:
-        origin, clip = (0.0, 0.0), (float(viewport.width), float(viewport.height))
+        origin = (0.0, 0.0)
+        clip = tuple(page.evaluate("() => [window.innerWidth, window.innerHeight]"))
     script = resources.files("layoutcheck").joinpath("js/element_boxes.js").read_text(encoding="utf-8")
     raw = page.evaluate(
         script,
         {"originX": origin[0], "originY": origin[1], "clipW": clip[0], "clipH": clip[1], "limit": _ELEMENT_LIMIT},
     )
-    scale = viewport.device_scale_factor
     return [
         ElementBox(
             selector=e["selector"],
