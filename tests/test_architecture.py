@@ -17,10 +17,14 @@ LAYERS = {
     "errors": 0,
     "results": 1, "fsutil": 1, "config": 1,
     "imageio": 2, "elements": 2, "browser": 2,
-    "pixel": 3, "regions": 3, "report": 3,
-    "judges": 4,
-    "compare": 5, "capture": 5, "baselines": 5,
-    "cli": 6, "__main__": 7,
+    "pixel": 3, "regions": 3, "report": 3, "judgement": 3, "model": 3, "align": 3,
+    "weights": 4, "dataset": 4,
+    "segment": 5,
+    "judges": 6,
+    "compare": 7, "capture": 7, "baselines": 7, "evaluate": 7, "preview": 7,
+    "synth": 8,
+    "train": 9,
+    "cli": 10, "pytest_plugin": 10, "__main__": 11,
 }
 
 
@@ -55,7 +59,10 @@ def test_imports_flow_one_way() -> None:
     assert not problems
 
 
-@pytest.mark.parametrize("module", ["layoutcheck.capture", "layoutcheck.report", "layoutcheck.cli", "layoutcheck.compare"])
+@pytest.mark.parametrize(
+    "module",
+    ["layoutcheck.capture", "layoutcheck.report", "layoutcheck.cli", "layoutcheck.compare", "layoutcheck.pytest_plugin"],
+)
 def test_no_torch_on_light_paths(module: str) -> None:
     code = f"import sys, {module}; print('torch' in sys.modules, 'torchvision' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

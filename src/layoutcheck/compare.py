@@ -21,7 +21,7 @@ from layoutcheck.elements import element_under, read_sidecar, sidecar_path
 from layoutcheck.errors import InputError
 from layoutcheck.fsutil import staged_dir
 from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
-from layoutcheck.judges import Judge
+from layoutcheck.judgement import Judge
 from layoutcheck.regions import size_band_regions
 from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
 

@@ -8,33 +8,15 @@ to the common area and handles size differences itself).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
 import numpy as np
 
 from layoutcheck.errors import InputError, ModelNotAvailableError
-from layoutcheck.results import Region
+from layoutcheck.judgement import Judge, Judgement
+
+__all__ = ["METHODS", "Judge", "Judgement", "PixelJudge", "get_judge"]
 
 #: Methods that ``get_judge`` knows.
 METHODS = ("pixel", "unet")
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """What a judge found on one pair of equal-size images."""
-
-    regions: tuple[Region, ...]
-    diff_pixels: int
-    overlay: np.ndarray | None  # (H, W, 4) uint8 RGBA, transparent where nothing was found
-
-
-class Judge(Protocol):
-    """Compares two ``(H, W, 3)`` ``uint8`` images of the same size."""
-
-    method: str
-    threshold: float
-
-    def judge(self, reference: np.ndarray, candidate: np.ndarray) -> Judgement: ...
 
 
 @dataclass(frozen=True)
