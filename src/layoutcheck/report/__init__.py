@@ -162,7 +162,7 @@ def _sorted(pairs: tuple[PairResult, ...]) -> list[PairResult]:
     return sorted(pairs, key=lambda p: (_ORDER.index(p.verdict), p.name))
 
 
-def _anchor(name: str) -> str:
+def pair_anchor(name: str) -> str:
     """A stable, URL- and id-safe anchor: readable slug plus a hash that keeps it unique."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-").lower()[:60]
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
@@ -209,7 +209,7 @@ def _pair_view(pair: PairResult, base: Path | None) -> _PairView:
         cand_width = _pct(cand_size[0], canvas[0])
     return _PairView(
         pair=pair,
-        anchor=_anchor(pair.name),
+        anchor=pair_anchor(pair.name),
         reference=_image_url(pair.images.reference, base),
         candidate=_image_url(pair.images.candidate, base),
         diff=_image_url(pair.images.diff, base),
