@@ -177,5 +177,91 @@ def report(report_dir: Path) -> None:
     click.echo(str(rerender(report_dir)))
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Dataset folder (created; an existing one is resumed).")
+@click.option("--pairs", type=click.IntRange(min=1), required=True, help="Number of samples to plan.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the whole run.")
+@click.option("--widths", default="375,768,1280", show_default=True, help="Viewport widths, comma-separated.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes, each with its own Chromium.")
+@click.option("--per-page", type=click.IntRange(min=1), default=6, show_default=True,
+              help="Samples made from each rendered page.")
+@_errors_to_exit
+def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_page: int) -> None:
+    """Generate labeled screenshot pairs: procedural pages rendered in Chromium, with layout
+    defects, harmless changes and rendering noise injected. Resumable: ids already in the
+    dataset are skipped."""
+    from layoutcheck.errors import InputError
+    from layoutcheck.synth.generate import SynthConfig, run_synth
+
+    try:
+        width_list = tuple(int(w) for w in widths.split(",") if w.strip())
+    except ValueError as exc:
+        raise InputError(f"--widths must be integers separated by commas, got {widths!r}") from exc
+    config = SynthConfig(out=out_dir, pairs=pairs, seed=seed, widths=width_list, workers=workers, per_page=per_page)
+    with click.progressbar(length=pairs, label="synth", show_pos=True, show_eta=True) as bar:
+        counts = run_synth(config, on_sample=lambda _sid: bar.update(1))
+    click.echo(
+        f"{counts['written']} written, {counts['skipped']} already there, {counts['failed']} failed "
+        f"(see {out_dir / 'synth-errors.jsonl'})" if counts["failed"] else
+        f"{counts['written']} written, {counts['skipped']} already there"
+    )
+
+
+@main.group()
+def dataset() -> None:
+    """Inspect datasets in the layoutcheck format (docs/dataset.md)."""
+
+
+@dataset.command("stats")
+@click.argument("root", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_errors_to_exit
+def dataset_stats(root: Path, as_json: bool) -> None:
+    """Counts per kind, class, source, split, template and width, and mask areas, of ROOT."""
+    from layoutcheck.dataset import stats
+
+    data = stats(root)
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"{data['samples']} samples from {data['pages']} pages")
+    for key in ("kind", "class", "source", "split", "width", "template"):
+        items = sorted(data[key].items(), key=lambda kv: -kv[1])
+        click.echo(f"{key:>9}: " + ", ".join(f"{k} {v}" for k, v in items))
+    q = data["mask_area_fraction_p10_p50_p90"]
+    if q:
+        click.echo(f"mask area (share of the image) p10 {q[0]:.4f}, p50 {q[1]:.4f}, p90 {q[2]:.4f}")
+
+
+@dataset.command("preview")
+@click.argument("root", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=Path("samples.png"),
+              show_default=True, help="PNG contact sheet to write.")
+@click.option("--limit", type=click.IntRange(min=1), default=8, show_default=True, help="Samples to show.")
+@click.option("--id", "ids", multiple=True, help="Show these sample ids (default: one per class).")
+@_errors_to_exit
+def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]) -> None:
+    """Draw samples of ROOT side by side: reference, candidate, mask over the candidate."""
+    from layoutcheck.dataset import read_manifest
+    from layoutcheck.errors import InputError
+    from layoutcheck.preview import contact_sheet, pick_samples
+
+    samples = read_manifest(root)
+    if ids:
+        by_id = {s.id: s for s in samples}
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise InputError(f"{root}: no sample(s) {', '.join(unknown)}")
+        chosen = [by_id[i] for i in ids]
+    else:
+        chosen = pick_samples(samples, limit=limit)
+    if not chosen:
+        raise InputError(f"{root}: the dataset has no samples")
+    contact_sheet(root, chosen).save(out_file)
+    click.echo(f"{len(chosen)} sample(s) drawn into {out_file}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,1 @@
+"""Training data: procedural pages, defects injected in Chromium, benign noise, a compositor."""
