@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "layoutcheck"
 LAYERS = {
     "errors": 0,
     "results": 1, "fsutil": 1, "config": 1,
-    "imageio": 2, "elements": 2, "browser": 2,
+    "imageio": 2, "elements": 2, "browser": 2, "model_parts": 2,
     "pixel": 3, "regions": 3, "report": 3, "judgement": 3, "model": 3, "align": 3,
     "weights": 4, "dataset": 4,
     "segment": 5,
@@ -61,7 +61,10 @@ def test_imports_flow_one_way() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["layoutcheck.capture", "layoutcheck.report", "layoutcheck.cli", "layoutcheck.compare", "layoutcheck.pytest_plugin"],
+    [
+        "layoutcheck.capture", "layoutcheck.report", "layoutcheck.cli", "layoutcheck.compare",
+        "layoutcheck.pytest_plugin",
+    ],
 )
 def test_no_torch_on_light_paths(module: str) -> None:
     code = f"import sys, {module}; print('torch' in sys.modules, 'torchvision' in sys.modules)"

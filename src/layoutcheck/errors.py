@@ -44,3 +44,7 @@ class BaselineError(InputError):
 
 class ModelNotAvailableError(LayoutcheckError):
     """The requested judge needs a model that is not available."""
+
+
+class ModelError(LayoutcheckError):
+    """A model file exists but cannot be used: corrupt, truncated, foreign, or for another architecture."""

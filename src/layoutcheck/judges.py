@@ -8,6 +8,8 @@ to the common area and handles size differences itself).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
 
 from layoutcheck.errors import InputError, ModelNotAvailableError
@@ -42,12 +44,30 @@ class PixelJudge:
         return Judgement(regions=tuple(regions), diff_pixels=diff.diff_pixels, overlay=diff_image(diff))
 
 
-def get_judge(method: str, threshold: float | None = None) -> Judge:
+def get_judge(
+    method: str,
+    threshold: float | None = None,
+    *,
+    level: str = "strict",
+    device: str = "auto",
+    model_path: Path | None = None,
+) -> Judge:
     """Build the judge for a ``--method`` value.
 
+    Args:
+        method: ``"pixel"`` or ``"unet"``.
+        threshold: The judge's threshold (pixel: YIQ colour threshold, default 0.1; unet: the
+            probability over which a region fails, default 0.5).
+        level: unet only: ``"strict"`` fails on any change, ``"layout"`` only on defects.
+        device: unet only: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+        model_path: unet only: the weights file (default: ``$LAYOUTCHECK_MODEL``, else the
+            model shipped in ``models/``).
+
     Raises:
-        InputError: unknown method or threshold out of range.
-        ModelNotAvailableError: the method needs a model that is not shipped yet.
+        InputError: unknown method, threshold out of range, bad level or device.
+        ModelNotAvailableError: the unet method's model file does not exist.
+        ModelError: the model file is corrupt or not a layoutcheck model (header checked here,
+            without importing torch; the weights on first use).
     """
     if method == "pixel":
         t = 0.1 if threshold is None else threshold
@@ -55,8 +75,24 @@ def get_judge(method: str, threshold: float | None = None) -> Judge:
             raise InputError(f"--threshold must be between 0 and 1 for the pixel method, got {t}")
         return PixelJudge(threshold=t)
     if method == "unet":
-        raise ModelNotAvailableError(
-            "the unet method needs a trained model, and none is available in this version; "
-            "use --method pixel"
-        )
+        # Imported here: the U-Net modules pull in torch only when a network really runs, but
+        # even their light part is not needed by pixel-only runs.
+        from layoutcheck.segment import DEVICE_RE, LEVELS, UNetJudge
+        from layoutcheck.weights import ENV_VAR, default_model_path, read_model_info
+
+        t = 0.5 if threshold is None else threshold
+        if not 0.0 <= t <= 1.0:
+            raise InputError(f"--threshold must be between 0 and 1 for the unet method, got {t}")
+        if level not in LEVELS:
+            raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+        if not DEVICE_RE.fullmatch(device):
+            raise InputError(f"unknown device {device!r}; choose auto, cpu, cuda, cuda:N or mps")
+        path = Path(model_path) if model_path is not None else default_model_path()
+        if not path.is_file():
+            raise ModelNotAvailableError(
+                f"the unet method needs a trained model, and none was found at {path}; "
+                f"set {ENV_VAR} or pass a model file, or use --method pixel"
+            )
+        read_model_info(path)  # a corrupt or foreign file fails now, not on the first changed pair
+        return UNetJudge(model_path=path, level=level, threshold=t, device=device)
     raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

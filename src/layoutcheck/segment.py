@@ -1,0 +1,599 @@
+"""The U-Net judge: a fast inference pipeline whose cost scales with the changed area.
+
+For one pair of equal-size screenshots:
+
+1. **Identical bytes**: no network, no torch (one byte comparison, 8 bytes at a time).
+2. **Row alignment** (:mod:`align`): a block that grew and pushed the page down becomes a few
+   inserted rows; the reference is re-indexed to the candidate's rows.
+3. **Change gate**: ``max_rgb |cand - aligned ref| > gate_tol`` on a grid of cells of
+   ``2**depth`` pixels. Nothing over the tolerance (near-exact pairs): no network either.
+4. **Tiles** of ``tile`` pixels with ``overlap``, on a grid whose origin and stride are
+   multiples of ``2**depth``, run only where the (dilated) gate fired, ``batch`` at a time.
+   Each tile keeps its centre: neighbours split their overlap in the middle, so no pixel is
+   predicted from a tile border when a neighbour saw it from further inside.
+5. **Regions**: the per-pixel maps become scored, classed rectangles (:mod:`regions`).
+
+Memory is bounded for tall pages: the judge keeps a float score map and a class map of the page
+(5-6 bytes a pixel, written only where tiles ran), never the ``(classes, H, W)`` probabilities
+(:func:`predict` returns those, for training and evaluation on page-sized inputs). On the CPU
+the output is deterministic: tiles run in a fixed order and batches are fixed, so equal inputs
+and thread counts give equal bytes.
+
+Torch is imported inside the functions that need it, so that the judges module stays light.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from layoutcheck.align import align_rows, aligned_reference
+from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
+from layoutcheck.errors import InputError, ModelError
+from layoutcheck.judgement import Judgement
+from layoutcheck.regions import mask_to_boxes
+from layoutcheck.results import Region
+from layoutcheck.weights import load_model, read_model_info
+
+if TYPE_CHECKING:
+    import torch
+
+    from layoutcheck.model import ChangeSegmenter
+
+__all__ = ["LEVELS", "PRECISIONS", "TilePlan", "UNetJudge", "changed_cells", "plan_tiles", "predict"]
+
+LEVELS = ("strict", "layout")
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+DEVICE_RE = re.compile(r"auto|cpu|cuda(:\d+)?|mps")
+
+_RED = (230, 30, 30, 200)  # a defect
+_BLUE = (40, 110, 255, 150)  # a change
+
+_Box = tuple[int, int, int, int]
+_Sink = Callable[["torch.Tensor", Sequence[_Box], Sequence[_Box]], None]
+
+#: Loaded models, one per (file, its mtime and size, device) in this process.
+_MODELS: dict[tuple[str, int, int, str], ChangeSegmenter] = {}
+
+
+@dataclass(frozen=True)
+class TilePlan:
+    """Where tiles lie and which of them run.
+
+    Attributes:
+        tile_h, tile_w: Tile size (the tile size, or the padded image side when smaller).
+        ys, xs: Top and left edges of the tile rows and columns (multiples of ``2**depth``).
+        own_y, own_x: ``(start, end)`` of the pixels each tile row / column writes: neighbours
+            split their overlap in the middle, and the outer ones reach the image edge.
+        run: ``(row, col)`` indices of the tiles to run, in row-major order.
+    """
+
+    tile_h: int
+    tile_w: int
+    ys: tuple[int, ...]
+    xs: tuple[int, ...]
+    own_y: tuple[tuple[int, int], ...]
+    own_x: tuple[tuple[int, int], ...]
+    run: tuple[tuple[int, int], ...] = field(default=())
+
+    @property
+    def total(self) -> int:
+        """Tiles on the grid, run or not."""
+        return len(self.ys) * len(self.xs)
+
+
+def changed_cells(reference: np.ndarray, candidate: np.ndarray, *, tol: int, cell: int) -> np.ndarray:
+    """The change gate: which ``cell x cell`` cells hold a pixel with ``max_rgb |diff| > tol``.
+
+    Args:
+        reference: ``(H, W, 3)`` uint8, aligned to the candidate.
+        candidate: ``(H, W, 3)`` uint8.
+        tol: Largest per-channel difference still counted as no change (0: any byte).
+        cell: Cell size in pixels.
+
+    Returns:
+        ``(ceil(H / cell), ceil(W / cell))`` bool.
+    """
+    h, w = candidate.shape[:2]
+    rows, cols = -(-h // cell), -(-w // cell)
+    out = np.zeros((rows, cols), dtype=bool)
+    differ = _rows_differ(reference, candidate)  # (H,): the common case on a long page is "no"
+    for cy in np.flatnonzero(np.add.reduceat(differ, np.arange(0, h, cell))).tolist():
+        a = reference[cy * cell : (cy + 1) * cell]  # (cell, W, 3)
+        b = candidate[cy * cell : (cy + 1) * cell]
+        diff = np.abs(a.astype(np.int16) - b).max(axis=2) > tol  # (cell, W)
+        cols_hit = diff.any(axis=0)  # (W,)
+        out[cy] = np.pad(cols_hit, (0, cols * cell - w)).reshape(cols, cell).any(axis=1)
+    return out
+
+
+def _rows_differ(a: np.ndarray, b: np.ndarray, *, chunk: int = 256, stop_early: bool = False) -> np.ndarray:
+    """``(H,)`` bool: whether row ``y`` of ``a`` and ``b`` differ in any byte.
+
+    Compares 8 bytes at a time where the rows allow it, in chunks of rows that bound the
+    temporary. With ``stop_early`` the rows after the first differing chunk are left False: an
+    "are they identical" test that stops as soon as it knows.
+    """
+    h = a.shape[0]
+    words = a[0].nbytes % 8 == 0 and a.flags.c_contiguous and b.flags.c_contiguous
+    out = np.zeros(h, dtype=bool)
+    for start in range(0, h, chunk):
+        pa, pb = a[start : start + chunk], b[start : start + chunk]  # (n, W, 3)
+        if words:  # (n, W*3/8) uint64 views: 8 bytes a comparison
+            pa, pb = pa.reshape(pa.shape[0], -1).view(np.uint64), pb.reshape(pb.shape[0], -1).view(np.uint64)
+        part = (pa != pb).reshape(pa.shape[0], -1).any(axis=1)  # (n,)
+        out[start : start + chunk] = part
+        if stop_early and part.any():
+            break
+    return out
+
+
+def plan_tiles(
+    cells: np.ndarray, shape: tuple[int, int], *, multiple: int, cell: int, tile: int = 256,
+    overlap: int = 32, margin: int | None = None,
+) -> TilePlan:
+    """Lay tiles over an image and pick those near a changed cell.
+
+    Args:
+        cells: The gate, as :func:`changed_cells` returns it for ``cell``.
+        shape: ``(H, W)`` of the image.
+        multiple: ``2**depth`` of the model: tile origins, sizes and strides are multiples of it,
+            so a tile's pooling grid lines up with the whole image's.
+        cell: Cell size of ``cells`` in pixels.
+        tile: Tile side; must be a multiple of ``multiple``.
+        overlap: Pixels shared by neighbouring tiles; a multiple of ``multiple``, below ``tile``.
+        margin: A tile runs when a changed cell lies within this many pixels of the pixels it
+            writes (default: ``overlap``), so a change next to a seam is seen from both sides.
+
+    Raises:
+        ValueError: ``tile`` or ``overlap`` is not a multiple of ``multiple``, ``overlap >= tile``,
+            or ``cells`` does not fit ``shape``.
+    """
+    if tile <= 0 or tile % multiple or overlap < 0 or overlap % multiple or overlap >= tile:
+        raise ValueError(
+            f"tile ({tile}) and overlap ({overlap}) must be multiples of {multiple} (2**depth of the "
+            "model) with 0 <= overlap < tile; e.g. tile=256, overlap=32"
+        )
+    margin = overlap if margin is None else margin
+    h, w = shape
+    if cells.shape != (-(-h // cell), -(-w // cell)):
+        raise ValueError(
+            f"cells must be {(-(-h // cell), -(-w // cell))} for a {w}x{h} image in {cell} px cells, "
+            f"got {cells.shape}"
+        )
+    ys, own_y, tile_h = _axis(h, tile, overlap, multiple)
+    xs, own_x, tile_w = _axis(w, tile, overlap, multiple)
+    # Prefix sums over the cells: "any change in this box" in O(1) per tile.
+    sat = np.zeros((cells.shape[0] + 1, cells.shape[1] + 1), dtype=np.int64)
+    sat[1:, 1:] = cells.cumsum(0).cumsum(1)
+
+    def cell_range(lo: int, hi: int, n: int) -> tuple[int, int]:
+        return max((lo - margin) // cell, 0), min(-(-(hi + margin) // cell), n)
+
+    run = []
+    for iy, (y0, y1) in enumerate(own_y):
+        r0, r1 = cell_range(y0, y1, cells.shape[0])
+        for ix, (x0, x1) in enumerate(own_x):
+            c0, c1 = cell_range(x0, x1, cells.shape[1])
+            if sat[r1, c1] - sat[r0, c1] - sat[r1, c0] + sat[r0, c0] > 0:
+                run.append((iy, ix))
+    return TilePlan(tile_h, tile_w, tuple(ys), tuple(xs), tuple(own_y), tuple(own_x), tuple(run))
+
+
+def predict(
+    model: ChangeSegmenter,
+    reference: np.ndarray,
+    candidate: np.ndarray,
+    *,
+    tile: int = 256,
+    overlap: int = 32,
+    batch: int = 8,
+    device: str = "cpu",
+    precision: str = "auto",
+    align: bool = True,
+    gate_tol: int = 8,
+) -> np.ndarray:
+    """Class probabilities for every candidate pixel, running the network only where needed.
+
+    The same pipeline as :class:`UNetJudge` (alignment, gate, tiles), returning the dense
+    probabilities: ``num_classes * H * W * 4`` bytes, so meant for evaluation, not for
+    full-page screenshots (the judge keeps only compact maps).
+
+    Args:
+        model: The network, already on ``device``; run in eval mode (restored afterwards).
+        reference: ``(H, W, 3)`` uint8 RGB.
+        candidate: ``(H, W, 3)`` uint8 RGB.
+        tile, overlap, batch: Tile side, shared pixels, tiles per forward pass.
+        device: The model's device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``).
+        precision: ``"auto"`` (bf16 on CPUs that support it and on CUDA, else fp32), ``"fp32"``,
+            ``"bf16"`` or ``"fp16"``.
+        align: Align rows first (:mod:`align`).
+        gate_tol: The gate's per-channel tolerance; pixels within it count as unchanged.
+
+    Returns:
+        ``(num_classes, H, W)`` float32 probabilities; exactly class 0 (none) where no tile ran.
+
+    Raises:
+        ValueError: Bad images, tile settings or precision, or ``device`` is not the model's.
+    """
+    import torch
+
+    _check_pair(reference, candidate)
+    _check_model_device(model, device)
+    config = model.config
+    h, w = candidate.shape[:2]
+    probs = np.zeros((config.num_classes, h, w), dtype=np.float32)  # (C, H, W)
+    probs[0] = 1.0
+    ref, plan = _prepare(reference, candidate, config.multiple, tile, overlap, align, gate_tol)
+    if plan is None or not plan.run:
+        return probs
+
+    def write(logits: torch.Tensor, crops: Sequence[_Box], boxes: Sequence[_Box]) -> None:
+        arr = torch.softmax(logits, dim=1).cpu().numpy()  # (B, C, th, tw)
+        for k, ((top, left, hh, ww), (y0, y1, x0, x1)) in enumerate(zip(crops, boxes, strict=True)):
+            probs[:, y0:y1, x0:x1] = arr[k, :, top : top + hh, left : left + ww]
+
+    was_training = model.training
+    model.eval()
+    try:
+        _run_tiles(model, ref, candidate, plan, batch=batch, device=device, precision=precision, sink=write)
+    finally:
+        model.train(was_training)
+    return probs
+
+
+@dataclass(frozen=True)
+class UNetJudge:
+    """The U-Net change segmenter as a :class:`~layoutcheck.judgement.Judge`.
+
+    ``level="strict"`` fails regions where p(change) + p(defect) > ``threshold``, with the most
+    likely non-``none`` class as their kind; ``level="layout"`` fails only regions where p(defect)
+    (classes 2..13 summed) > ``threshold``, with the most likely defect class as their kind.
+    Only failing regions are returned (a region is a failure); the overlay also shows, in blue,
+    the changes that did not fail. A region's score is its mean failing probability.
+
+    The model loads on first use (identical and near-identical pairs never load it) and stays
+    cached for the process, per file and device.
+    """
+
+    model_path: Path
+    level: str = "strict"
+    threshold: float = 0.5
+    device: str = "auto"
+    tile: int = 256
+    overlap: int = 32
+    batch: int = 8  # tiles per forward pass: 16 is slower per tile on a 2-core CPU and costs +210 MB
+    method: str = "unet"
+    precision: str = "auto"
+    align: bool = True
+    gate_tol: int = 8  # per channel, out of 255: what the gate treats as unchanged
+    gap: int = 8  # px: failing areas closer than this are one region
+    min_pixels: int = 16  # smaller failing specks are dropped
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {self.level!r}")
+        if not 0.0 <= self.threshold <= 1.0:  # also rejects NaN
+            raise ValueError(f"threshold must be in [0, 1], got {self.threshold!r}")
+        if not DEVICE_RE.fullmatch(self.device):
+            raise ValueError(f"device must be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
+        if self.batch < 1 or not 0 <= self.gate_tol <= 255:
+            raise ValueError(f"batch must be >= 1 and gate_tol in 0..255, got {self.batch}, {self.gate_tol}")
+
+    def judge(self, reference: np.ndarray, candidate: np.ndarray) -> Judgement:
+        """Find the changed and broken areas of ``candidate`` relative to ``reference``.
+
+        Raises:
+            ValueError: The images are not equal-size ``(H, W, 3)`` uint8 arrays.
+            InputError: The device is not available.
+            ModelError: The model file is corrupt or does not fit its config.
+        """
+        _check_pair(reference, candidate)
+        if not _rows_differ(reference, candidate, stop_early=True).any():
+            return Judgement(regions=(), diff_pixels=0, overlay=None)
+        config, _ = read_model_info(self.model_path)  # the header only: no torch yet
+        depth = config.get("depth", 4)
+        if not isinstance(depth, int) or not 1 <= depth <= 6:
+            raise ModelError(f"the model file {self.model_path} has an invalid depth {depth!r} in its config")
+        multiple = 2**depth
+        ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, self.align, self.gate_tol)
+        if plan is None or not plan.run:
+            return Judgement(regions=(), diff_pixels=0, overlay=None)
+
+        device = _resolve_device(self.device)
+        model = _cached_model(self.model_path, device)
+        maps = _Maps(candidate.shape[:2], self.level, self.threshold)
+        _run_tiles(
+            model, ref, candidate, plan, batch=self.batch, device=device, precision=self.precision,
+            sink=maps.write,
+        )
+        del ref  # the aligned copy: not needed for the regions
+        return maps.judgement(gap=self.gap, min_pixels=self.min_pixels)
+
+
+class _Maps:
+    """Compact per-pixel results of a page: what the judge's level needs, 5 or 6 bytes a pixel.
+
+    ``score`` is what fails a pixel: 1 - p(none) for ``strict``, p(classes >= 2) for ``layout``;
+    ``kind`` the most likely class among 1.. (strict) or 2.. (layout); ``changed`` (layout only)
+    where 1 - p(none) > threshold, for the overlay's blue. Pixels no tile wrote stay 0: certainly
+    nothing, and only the row bands that tiles wrote are looked at again.
+    """
+
+    def __init__(self, shape: tuple[int, int], level: str, threshold: float) -> None:
+        self.level, self.threshold = level, threshold
+        # np.zeros maps untouched pages lazily: a tall page with one changed tile costs little.
+        self.score = np.zeros(shape, dtype=np.float32)  # (H, W)
+        self.kind = np.zeros(shape, dtype=np.uint8)  # (H, W)
+        self.changed = np.zeros(shape, dtype=bool) if level == "layout" else None  # (H, W)
+        self.rows: set[tuple[int, int]] = set()  # row bands written
+
+    def write(self, logits: torch.Tensor, crops: Sequence[_Box], boxes: Sequence[_Box]) -> None:
+        """Reduce ``(B, C, th, tw)`` float32 logits on their device, then copy the owned areas."""
+        import torch
+
+        lse = torch.logsumexp(logits, dim=1)  # (B, th, tw)
+        p_none = torch.exp(logits[:, 0] - lse)  # (B, th, tw)
+        defects = logits.shape[1] > FIRST_DEFECT
+        # argmax of the logits = argmax of the probabilities; ties go to the lower class.
+        top, idx = logits[:, FIRST_DEFECT:].max(dim=1) if defects else (None, None)  # (B, th, tw)
+        changed = None
+        if self.level == "strict":
+            score = 1.0 - p_none
+            kind = torch.ones_like(p_none, dtype=torch.uint8)
+            if top is not None and idx is not None:
+                kind = torch.where(logits[:, 1] >= top, kind, (idx + FIRST_DEFECT).to(torch.uint8))
+        else:
+            score = (1.0 - p_none - torch.exp(logits[:, 1] - lse)).clamp_(min=0.0)
+            kind = torch.zeros_like(p_none, dtype=torch.uint8)
+            if idx is not None:
+                kind = (idx + FIRST_DEFECT).to(torch.uint8)
+            changed = ((1.0 - p_none) > self.threshold).cpu().numpy()
+        score_np, kind_np = score.cpu().numpy(), kind.cpu().numpy()
+        for k, ((top_, left, h, w), (y0, y1, x0, x1)) in enumerate(zip(crops, boxes, strict=True)):
+            own = (k, slice(top_, top_ + h), slice(left, left + w))
+            self.score[y0:y1, x0:x1] = score_np[own]
+            self.kind[y0:y1, x0:x1] = kind_np[own]
+            if self.changed is not None and changed is not None:
+                self.changed[y0:y1, x0:x1] = changed[own]
+            self.rows.add((y0, y1))
+
+    def judgement(self, *, gap: int, min_pixels: int) -> Judgement:
+        regions: list[Region] = []
+        diff_pixels = 0
+        overlay: np.ndarray | None = None
+        # Bands of written rows more than `gap` apart: no region can join two of them.
+        for y0, y1 in _merge_intervals(sorted(self.rows), gap):
+            score, kind = self.score[y0:y1], self.kind[y0:y1]  # (h, W) views
+            fail = score > self.threshold  # (h, W)
+            diff_pixels += int(np.count_nonzero(fail))
+            for x, y, w, h in mask_to_boxes(fail, gap=gap, min_pixels=min_pixels):
+                inside = fail[y : y + h, x : x + w]  # (h, w)
+                values = score[y : y + h, x : x + w][inside]  # (n,)
+                votes = np.bincount(kind[y : y + h, x : x + w][inside], weights=values, minlength=2)
+                mean = round(min(max(float(np.mean(values, dtype=np.float64)), 0.0), 1.0), 4)
+                regions.append(Region(x=x, y=y + y0, w=w, h=h, score=mean, kind=_class_name(int(np.argmax(votes)))))
+            changed = fail if self.changed is None else self.changed[y0:y1]  # (h, W)
+            if changed.any():
+                if overlay is None:
+                    overlay = np.zeros((*self.score.shape, 4), dtype=np.uint8)  # (H, W, 4), mapped lazily
+                red = fail & (kind >= FIRST_DEFECT) if self.level == "strict" else fail  # (h, W)
+                for c in range(4):  # a channel at a time: no (n, 4) temporary on a full page
+                    plane = overlay[y0:y1, :, c]  # (h, W) view
+                    plane[changed] = _BLUE[c]
+                    plane[red] = _RED[c]
+        return Judgement(regions=tuple(regions), diff_pixels=diff_pixels, overlay=overlay)
+
+
+def _merge_intervals(intervals: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    """Sorted ``(start, end)`` intervals merged where they overlap or lie within ``gap``."""
+    merged: list[tuple[int, int]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1] + gap:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _class_name(value: int) -> str:
+    return CLASS_NAMES[value] if value < len(CLASS_NAMES) else f"class-{value}"
+
+
+def _prepare(
+    reference: np.ndarray, candidate: np.ndarray, multiple: int, tile: int, overlap: int,
+    align: bool, gate_tol: int,
+) -> tuple[np.ndarray, TilePlan | None]:
+    """Align, gate and plan: the reference to show and the tiles to run (None: nothing changed)."""
+    ref = aligned_reference(reference, align_rows(reference, candidate)) if align else reference
+    cells = changed_cells(ref, candidate, tol=gate_tol, cell=multiple)  # (H/m, W/m)
+    if not cells.any():
+        return ref, None
+    return ref, plan_tiles(cells, candidate.shape[:2], multiple=multiple, cell=multiple, tile=tile, overlap=overlap)
+
+
+def _run_tiles(
+    model: ChangeSegmenter,
+    reference: np.ndarray,
+    candidate: np.ndarray,
+    plan: TilePlan,
+    *,
+    batch: int,
+    device: str,
+    precision: str,
+    sink: _Sink,
+) -> None:
+    """Run the planned tiles in batches; hand each batch's logits to ``sink``.
+
+    ``sink`` gets ``(B, C, th, tw)`` float32 contiguous logits on ``device`` and, per tile, the area
+    it owns in tile coordinates ``(top, left, h, w)`` and in image coordinates ``(y0, y1, x0, x1)``.
+    """
+    import torch
+
+    dtype = _autocast_dtype(device, precision)
+    dev = torch.device(device)
+    autocast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
+    with torch.inference_mode(), autocast:
+        for start in range(0, len(plan.run), batch):
+            chosen = plan.run[start : start + batch]
+            ref_np, cand_np, crops, boxes = _tile_inputs(reference, candidate, plan, chosen)
+            # uint8 to the device (4x less to copy), then NHWC -> NCHW view: channels_last memory.
+            ref_t = torch.from_numpy(ref_np).to(dev).permute(0, 3, 1, 2).float().div_(255)  # (B, 3, th, tw)
+            cand_t = torch.from_numpy(cand_np).to(dev).permute(0, 3, 1, 2).float().div_(255)
+            del ref_np, cand_np
+            logits = model(ref_t, cand_t)  # (B, C, th, tw), channels_last
+            del ref_t, cand_t  # free the inputs before the sink allocates (bounded peak memory)
+            # NCHW float32: reductions over classes then run along contiguous planes.
+            sink(logits.contiguous().float(), crops, boxes)
+            del logits
+
+
+def _tile_inputs(
+    reference: np.ndarray, candidate: np.ndarray, plan: TilePlan, chosen: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, list[_Box], list[_Box]]:
+    """Stack the chosen tiles of both images, edge-padded where they pass the image's end.
+
+    Returns:
+        ``(B, th, tw, 3)`` uint8 reference and candidate tiles; per tile, its owned area in tile
+        coordinates ``(top, left, h, w)`` and in image coordinates ``(y0, y1, x0, x1)``.
+    """
+    th, tw = plan.tile_h, plan.tile_w
+    refs, cands, crops, boxes = [], [], [], []
+    for iy, ix in chosen:
+        y, x = plan.ys[iy], plan.xs[ix]
+        (oy0, oy1), (ox0, ox1) = plan.own_y[iy], plan.own_x[ix]
+        refs.append(_crop(reference, y, x, th, tw))
+        cands.append(_crop(candidate, y, x, th, tw))
+        crops.append((oy0 - y, ox0 - x, oy1 - oy0, ox1 - ox0))
+        boxes.append((oy0, oy1, ox0, ox1))
+    return np.stack(refs), np.stack(cands), crops, boxes
+
+
+def _crop(image: np.ndarray, y: int, x: int, th: int, tw: int) -> np.ndarray:
+    """``image[y:y+th, x:x+tw]``, repeating the last row/column past the image's end."""
+    part = image[y : y + th, x : x + tw]  # (<=th, <=tw, 3)
+    if part.shape[:2] == (th, tw):
+        return part
+    return np.pad(part, ((0, th - part.shape[0]), (0, tw - part.shape[1]), (0, 0)), mode="edge")
+
+
+def _axis(length: int, tile: int, overlap: int, multiple: int) -> tuple[list[int], list[tuple[int, int]], int]:
+    """Tile starts, owned ``(start, end)`` ranges and tile size along one axis of ``length``."""
+    padded = -(-length // multiple) * multiple  # the side rounded up to the pooling multiple
+    size = min(tile, padded)
+    stride = size - overlap if size == tile else size
+    starts = list(range(0, padded - size + 1, stride))
+    if starts[-1] + size < padded:
+        starts.append(padded - size)  # the last tile ends at the (padded) edge
+    bounds = [0] + [(starts[k] + starts[k - 1] + size) // 2 for k in range(1, len(starts))] + [length]
+    owned = [(bounds[k], min(bounds[k + 1], length)) for k in range(len(starts))]
+    return starts, owned, size
+
+
+def _check_pair(reference: np.ndarray, candidate: np.ndarray) -> None:
+    for name, img in (("reference", reference), ("candidate", candidate)):
+        if not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:
+            shape = getattr(img, "shape", type(img).__name__)
+            raise ValueError(f"{name} must be an (H, W, 3) uint8 RGB array, got {shape}")
+    if reference.shape != candidate.shape:
+        raise ValueError(
+            f"the U-Net judge needs images of equal size, got {reference.shape[1]}x{reference.shape[0]} "
+            f"and {candidate.shape[1]}x{candidate.shape[0]}; crop both to the common area first"
+        )
+
+
+def _prefer_passive_openmp() -> None:
+    """Ask OpenMP to sleep, not spin, between parallel regions, unless the user chose.
+
+    Only effective before torch is first imported (OpenMP reads it once). With spinning threads,
+    a 2-core machine that also runs other work (``pytest -n 2``, a browser) loses whole time
+    slices: a 1280x800 pair with one defect took 544 ms on 2 threads with the default policy
+    and 111 ms with ``PASSIVE`` on a loaded 2-core machine (77 / 69 ms on 1 thread).
+    """
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _resolve_device(device: str) -> str:
+    """``auto`` -> the best available device; others are checked for availability."""
+    _prefer_passive_openmp()
+    import torch
+
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        return "mps" if torch.backends.mps.is_available() else "cpu"
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise InputError(
+                f"device {device!r} asked for, but CUDA is not available here (torch {torch.__version__}); "
+                "use --device cpu or auto"
+            )
+        index = int(device.partition(":")[2] or 0)
+        if index >= torch.cuda.device_count():
+            raise InputError(f"device {device!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
+    if device == "mps" and not torch.backends.mps.is_available():
+        raise InputError("device 'mps' asked for, but MPS is not available here; use --device cpu or auto")
+    return device
+
+
+def _autocast_dtype(device: str, precision: str) -> Any:
+    """The autocast dtype for ``precision`` on ``device``, or None for plain fp32."""
+    import torch
+
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    kind = torch.device(device).type
+    if precision == "fp32" or kind == "mps":
+        return None
+    if precision == "bf16":
+        return torch.bfloat16
+    if precision == "fp16":
+        return torch.float16
+    if kind == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.bfloat16 if _cpu_has_bf16() else None
+
+
+def _cpu_has_bf16() -> bool:
+    """Whether oneDNN runs bf16 natively here (AVX-512 BF16 / AMX); emulated bf16 is slower than fp32."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def _cached_model(path: Path, device: str) -> ChangeSegmenter:
+    """Load once per process per (file version, device): batch norms folded, channels_last."""
+    import torch
+
+    path = Path(path).resolve()
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size, device)
+    if key not in _MODELS:
+        from layoutcheck.model import fuse_for_inference
+
+        model, _, _ = load_model(path, device=device)
+        _MODELS[key] = fuse_for_inference(model).to(memory_format=torch.channels_last)
+    return _MODELS[key]
+
+
+def _check_model_device(model: ChangeSegmenter, device: str) -> None:
+    import torch
+
+    want = torch.device(device)
+    have = next(model.parameters()).device
+    if want.type != have.type or (want.index is not None and want.index != (have.index or 0)):
+        raise ValueError(f"the model is on {have}, but device={device!r}; move it with model.to({device!r})")

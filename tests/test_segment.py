@@ -1,0 +1,228 @@
+"""The U-Net judge's pipeline: fast paths, gate, tiles, stitching, regions, determinism."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from layoutcheck import segment
+from layoutcheck.dataset import CLASS_NAMES
+from layoutcheck.errors import InputError
+from layoutcheck.model import ChangeSegmenter, ModelConfig, build_model
+from layoutcheck.segment import UNetJudge, changed_cells, plan_tiles, predict
+from layoutcheck.weights import save_model
+
+from .conftest import page_like
+
+TINY = ModelConfig(base=4, depth=2)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    """Tiny models gain nothing from threads, and OpenMP's spinning hurts on a busy machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> ChangeSegmenter:
+    torch.manual_seed(0)
+    return build_model(TINY).eval()
+
+
+@pytest.fixture(scope="module")
+def tiny_file(tiny: ChangeSegmenter, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "tiny.safetensors"
+    save_model(tiny, path)
+    return path
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Batch sizes of every forward pass of any ChangeSegmenter during the test."""
+    seen: list[int] = []
+    original = ChangeSegmenter.forward
+
+    def counting(self: ChangeSegmenter, reference: torch.Tensor, candidate: torch.Tensor) -> torch.Tensor:
+        seen.append(reference.shape[0])
+        return original(self, reference, candidate)
+
+    monkeypatch.setattr(ChangeSegmenter, "forward", counting)
+    return seen
+
+
+def _whole(model: ChangeSegmenter, ref: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    def t(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(a).permute(2, 0, 1)[None].float() / 255
+
+    with torch.no_grad():
+        return torch.softmax(model(t(ref), t(cand)), dim=1)[0].numpy()  # (C, H, W)
+
+
+def test_tiling_equals_whole_image_in_one_tile(tiny: ChangeSegmenter) -> None:
+    ref = page_like(96, 64, seed=1)
+    cand = ref.copy()
+    cand[20:40, 30:70] = (200, 40, 40)
+    probs = predict(tiny, ref, cand, precision="fp32")
+    assert probs.shape == (14, 64, 96) and probs.dtype == np.float32
+    np.testing.assert_allclose(probs, _whole(tiny, ref, cand), atol=1e-4, rtol=0)
+
+
+def test_tiling_equals_whole_image_across_tiles(tiny: ChangeSegmenter, calls: list[int]) -> None:
+    # Tiles start on the pooling grid and keep their centres; with a margin (overlap / 2) wider
+    # than the tiny model's receptive field (26 px), the stitched result is the whole-image one.
+    rng = np.random.default_rng(0)
+    ref = rng.integers(0, 256, (160, 224, 3), dtype=np.uint8)
+    cand = rng.integers(0, 256, (160, 224, 3), dtype=np.uint8)
+    probs = predict(tiny, ref, cand, tile=96, overlap=64, batch=4, precision="fp32", align=False)
+    assert calls == [4, 4, 4, 3]  # all 3 x 5 tiles ran, four at a time
+    np.testing.assert_allclose(probs, _whole(tiny, ref, cand), atol=1e-4, rtol=0)
+
+
+def test_identical_and_near_identical_pairs_never_run_the_network(tiny_file: Path, calls: list[int]) -> None:
+    judge = UNetJudge(model_path=tiny_file, device="cpu")
+    ref = page_like(320, 240)
+    result = judge.judge(ref, ref.copy())
+    assert result.regions == () and result.diff_pixels == 0 and result.overlay is None
+    noisy = np.clip(ref.astype(np.int16) + np.random.default_rng(0).integers(-3, 4, ref.shape), 0, 255)
+    result = judge.judge(ref, noisy.astype(np.uint8))  # within the gate's tolerance
+    assert result.regions == () and calls == []
+    assert not any(key[0] == str(tiny_file.resolve()) for key in segment._MODELS)  # never even loaded
+
+
+def test_a_change_runs_only_its_tiles(tiny_file: Path, calls: list[int]) -> None:
+    ref = page_like(1280, 800)
+    cand = ref.copy()
+    cand[500:530, 700:760] = (220, 30, 30)
+    result = UNetJudge(model_path=tiny_file, device="cpu").judge(ref, cand)
+    assert 1 <= sum(calls) <= 4  # of 24 tiles on the page
+    assert result.regions and all(r.kind in CLASS_NAMES[1:] for r in result.regions)
+    r = result.regions[0]
+    assert r.x <= 700 and r.y <= 500 and r.x + r.w >= 760 and r.y + r.h >= 530  # covers the change
+    assert result.overlay is not None and result.overlay.shape == (800, 1280, 4)
+
+
+def _stub_forward(cls: int) -> object:
+    """A network that calls pixels class ``cls`` where the pair differs, ``none`` elsewhere."""
+
+    def forward(self: ChangeSegmenter, reference: torch.Tensor, candidate: torch.Tensor) -> torch.Tensor:
+        changed = (candidate - reference).abs().amax(dim=1) > 0.1  # (B, H, W)
+        logits = torch.zeros(reference.shape[0], self.config.num_classes, *reference.shape[-2:])
+        logits[:, 0] = 5.0
+        logits[:, cls] = torch.where(changed, 20.0, 0.0)
+        return logits
+
+    return forward
+
+
+@pytest.mark.parametrize(
+    ("cls", "level", "kinds", "colour"),
+    [
+        (2, "strict", ["overlap"], segment._RED),
+        (2, "layout", ["overlap"], segment._RED),
+        (1, "strict", ["change"], segment._BLUE),
+        (1, "layout", [], segment._BLUE),  # a change does not fail the layout level, but shows
+    ],
+)
+def test_levels_kinds_scores_and_overlay(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, cls: int, level: str, kinds: list[str], colour: tuple[int, ...]
+) -> None:
+    monkeypatch.setattr(ChangeSegmenter, "forward", _stub_forward(cls))
+    ref = page_like(640, 480)
+    cand = ref.copy()
+    cand[200:240, 100:300] = (20, 160, 60)
+    result = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32").judge(ref, cand)
+    assert [r.kind for r in result.regions] == kinds
+    for r in result.regions:
+        assert (r.x, r.y, r.w, r.h) == (100, 200, 200, 40) and r.score == 1.0
+    assert result.diff_pixels == (200 * 40 if kinds else 0)
+    assert result.overlay is not None and tuple(result.overlay[220, 200]) == colour
+    assert not result.overlay[100, 50].any()
+
+
+def test_deterministic(tiny: ChangeSegmenter, tiny_file: Path) -> None:
+    ref = page_like(640, 480, seed=4)
+    cand = ref.copy()
+    cand[100:300, 200:500] = np.random.default_rng(1).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    first = predict(tiny, ref, cand)
+    assert np.array_equal(first, predict(tiny, ref, cand))
+    judge = UNetJudge(model_path=tiny_file, device="cpu", threshold=0.9)
+    a, b = judge.judge(ref, cand), judge.judge(ref, cand)
+    assert a.regions == b.regions and a.overlay is not None and b.overlay is not None
+    assert np.array_equal(a.overlay, b.overlay)
+
+
+def test_tall_page_with_a_shift_runs_few_tiles(tiny_file: Path, calls: list[int]) -> None:
+    ref = np.concatenate([page_like(1280, 2000, seed=s) for s in range(4)])  # (8000, 1280, 3)
+    white = np.full((1, 1280, 3), 255, dtype=np.uint8)
+    cand = np.concatenate([ref[:4003], white, ref[4003:-1]])  # the lower half moved down 1 px
+    cand[6000:6040, 300:400] = (220, 30, 30)  # and one defect
+    result = UNetJudge(model_path=tiny_file, device="cpu").judge(ref, cand)
+    assert sum(calls) <= 12  # of 216 tiles: the seam's row of tiles and the defect's
+    assert any(r.y <= 6000 and r.y + r.h >= 6040 and r.x <= 300 and r.x + r.w >= 400 for r in result.regions)
+    assert sum(r.h for r in result.regions) < 1000  # not the shifted half (4000 rows)
+
+
+def test_plan_tiles_covers_every_pixel_once() -> None:
+    for length in (16, 100, 255, 256, 257, 800, 1000, 1280, 8001):
+        cells = np.ones((-(-length // 16), 2), dtype=bool)
+        plan = plan_tiles(cells, (length, 20), multiple=16, cell=16)
+        covered = np.zeros(length, dtype=int)
+        for (lo, hi), start in zip(plan.own_y, plan.ys, strict=True):
+            assert start % 16 == 0 and start <= lo < hi <= start + plan.tile_h
+            covered[lo:hi] += 1
+        assert (covered == 1).all(), length
+        assert plan.tile_h == min(256, -(-length // 16) * 16)
+    with pytest.raises(ValueError, match="multiples of 16"):
+        plan_tiles(cells, (100, 20), multiple=16, cell=16, tile=250)
+    with pytest.raises(ValueError, match="overlap < tile"):
+        plan_tiles(cells, (100, 20), multiple=16, cell=16, tile=64, overlap=64)
+
+
+def test_gate_marks_changed_cells() -> None:
+    ref = page_like(100, 50)
+    cand = ref.copy()
+    cand[33, 70] += 9  # one pixel, just over the tolerance
+    cells = changed_cells(ref, cand, tol=8, cell=16)
+    assert cells.shape == (4, 7) and np.argwhere(cells).tolist() == [[2, 4]]
+    assert not changed_cells(ref, cand, tol=9, cell=16).any()
+
+
+def test_bad_inputs(tiny: ChangeSegmenter, tiny_file: Path) -> None:
+    ref = page_like(64, 64)
+    with pytest.raises(ValueError, match="equal size"):
+        UNetJudge(model_path=tiny_file).judge(ref, page_like(64, 48))
+    with pytest.raises(ValueError, match="level must be"):
+        UNetJudge(model_path=tiny_file, level="loose")
+    with pytest.raises(ValueError, match="model is on cpu"):
+        predict(tiny, ref, ref, device="cuda")
+    if not torch.cuda.is_available():
+        cand = ref.copy()
+        cand[:10] = 0
+        with pytest.raises(InputError, match="CUDA is not available"):
+            UNetJudge(model_path=tiny_file, device="cuda").judge(ref, cand)
+
+
+def test_identical_pairs_do_not_import_torch(tiny_file: Path) -> None:
+    code = (
+        "import os, sys, numpy as np\n"
+        "from layoutcheck.judges import get_judge\n"
+        f"judge = get_judge('unet', model_path={str(tiny_file)!r}, device='cpu')\n"
+        "a = np.full((64, 64, 3), 200, np.uint8); b = a.copy(); b[5, 5] += 3\n"
+        "assert judge.judge(a, a.copy()).regions == () and judge.judge(a, b).regions == ()\n"
+        "print('torch' in sys.modules)\n"
+        "b[5:20, 5:20] = 0; judge.judge(a, b)\n"  # now the network runs
+        "print('torch' in sys.modules, os.environ.get('OMP_WAIT_POLICY'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["False", "True", "PASSIVE"]  # and OpenMP was told not to spin
