@@ -7,6 +7,7 @@ their exit code; nothing else is caught, so a real bug still shows its traceback
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -261,6 +262,116 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
         raise InputError(f"{root}: the dataset has no samples")
     contact_sheet(root, chosen).save(out_file)
     click.echo(f"{len(chosen)} sample(s) drawn into {out_file}")
+
+
+@main.command("train")
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Dataset folder (repeatable): train samples and pages train, val samples validate.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The best model (safetensors); the resumable state goes to OUT.ckpt.")
+@click.option("--init", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Fine-tune this model (its architecture is kept).")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
+@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True, help="Tiles per step per process.")
+@click.option("--tile", type=click.IntRange(min=32), default=256, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True, help="DataLoader workers.")
+@click.option("--composite", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Share of pairs made on the fly by the compositor from the datasets' train pages.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many steps (resumable).")
+@click.option("--amp", type=click.Choice(["auto", "off", "bf16", "fp16"]), default="auto", show_default=True)
+@click.option("--base", type=click.IntRange(min=1), default=16, show_default=True, help="Model width (fresh models).")
+@click.option("--depth", type=click.IntRange(1, 6), default=4, show_default=True, help="Model depth (fresh models).")
+@click.option("--restart", is_flag=True, help="Ignore OUT.ckpt and start over.")
+@_errors_to_exit
+def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
+                  tile: int, lr: float, seed: int, workers: int, composite: float, max_steps: int | None, amp: str,
+                  base: int, depth: int, restart: bool) -> None:
+    """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
+    Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
+    from layoutcheck.model import ModelConfig
+    from layoutcheck.train import TrainConfig, train
+
+    config = TrainConfig(
+        data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, lr=lr, seed=seed,
+        workers=workers, composite=composite, max_steps=max_steps, amp=amp, resume=not restart,
+        model=ModelConfig(base=base, depth=depth), command=shlex.join(["layoutcheck", *sys.argv[1:]]),
+    )
+    bar: Any = None
+
+    def show(event: dict[str, Any]) -> None:
+        nonlocal bar
+        kind = event["event"]
+        if kind == "start":
+            resumed = f", resuming after epoch {event['resumed_from']}" if event["resumed_from"] else ""
+            click.echo(f"training on {event['device']} ({event['amp']}, {event['world']} process(es)): "
+                       f"{event['train_pairs']} train pairs, {event['train_pages']} pages, {event['val_pairs']} val "
+                       f"pairs, {event['steps_per_epoch']} steps/epoch{resumed}")
+        elif kind == "note":
+            click.echo(f"note: {event['message']}", err=True)
+        elif kind == "step":
+            if bar is None:
+                bar = click.progressbar(length=event["steps"], label=f"epoch {event['epoch']}/{event['epochs']}",
+                                        show_pos=True, item_show_func=lambda s: s)
+                bar.__enter__()
+                bar.update(event["step"] - 1)
+            bar.update(event["step"] - bar.pos, f"loss {event['loss']:.4f}  {event['tiles_per_s']:.0f} tiles/s")
+        elif kind == "epoch":
+            if bar is not None:
+                bar.__exit__(None, None, None)
+                bar = None
+            val = event["val"]
+            line = f"epoch {event['epoch']}: loss {event['loss']:.4f}, {event['tiles_per_s']:.0f} tiles/s"
+            if val:
+                line += (f"; val score {val['score']:.4f} (defect recall {val['defect_recall']}, benign FPR "
+                         f"{val['benign_fpr_strict']}, layout IoU {val['iou_layout']})" + ("  * best" if event["best"] else ""))
+            click.echo(line)
+
+    try:
+        result = train(config, on_progress=show)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    score = "no val set" if result.best_metric is None else f"val score {result.best_metric:.4f}"
+    click.echo(f"{result.best_path} ({score}, sha256 {result.sha256[:12]}); {result.stopped} after "
+               f"{result.epoch} epoch(s), {result.steps} steps, {result.seconds:.0f} s")
+
+
+@main.command("eval")
+@click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=None, help="The U-Net model.")
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--method", "methods", multiple=True, type=click.Choice(["unet", "pixel"]),
+              help="Judge(s) to evaluate (repeatable; default: unet and pixel with --model, else pixel).")
+@click.option("--split", default="test", show_default=True, help="train, val, test or all.")
+@click.option("--level", "levels", multiple=True, type=click.Choice(["strict", "layout"]), help="Default: both.")
+@click.option("--device", default="auto", show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="The U-Net's probability threshold.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Evaluate only the first N pairs.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False), default=Path("eval.json"),
+              show_default=True, help="Where to write the report as JSON.")
+@_errors_to_exit
+def eval_command(model: Path | None, data: tuple[Path, ...], methods: tuple[str, ...], split: str,
+                 levels: tuple[str, ...], device: str, threshold: float | None, limit: int | None, json_path: Path) -> None:
+    """Score the U-Net and the pixel comparator on the same labelled pairs, side by side."""
+    from layoutcheck.evaluate import EvalConfig, evaluate
+    from layoutcheck.fsutil import atomic_write_bytes
+
+    config = EvalConfig(
+        data=data, split=split, methods=methods or (("unet", "pixel") if model else ("pixel",)), model=model,
+        levels=levels or ("strict", "layout"), device=device, threshold=threshold, limit=limit,
+    )
+    with click.progressbar(length=0, label="eval", show_pos=True) as bar:
+        def tick(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        report = evaluate(config, on_pair=tick)
+    atomic_write_bytes(json_path, report.to_json().encode("utf-8"))
+    click.echo(report.to_markdown())
+    click.echo(f"report: {json_path}")
+
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,337 @@
+"""Training on a tiny synthetic dataset, on the CPU: loss, checkpoints, resume, fine-tuning, seeds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from layoutcheck.dataset import DatasetWriter
+from layoutcheck.errors import InputError
+from layoutcheck.model import ModelConfig
+from layoutcheck.train import TrainConfig, train
+from layoutcheck.train.data import ShardSampler, TileDataset, cut_tile, find_sources, pair_weights, plan_epoch
+from layoutcheck.train.losses import SegmentationLoss
+from layoutcheck.train.validate import metrics_from_counts
+
+TINY = ModelConfig(base=4, depth=2, block="conv")
+H, W = 96, 128
+
+
+def _page(seed: int) -> np.ndarray:
+    """White page, grey text bars, one blue card."""
+    rng = np.random.default_rng(seed)
+    img = np.full((H, W, 3), 255, dtype=np.uint8)
+    for y in range(6, H - 8, 10):
+        img[y : y + 4, 6 : 6 + int(rng.integers(30, W - 12))] = 70
+    x, y = int(rng.integers(10, W - 50)), int(rng.integers(10, H - 40))
+    img[y : y + 24, x : x + 40] = (40, 110, 210)
+    return img
+
+
+def _make_pair(kind: str, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed + 1000)
+    ref = _page(seed)
+    cand = ref.copy()
+    mask = np.zeros((H, W), dtype=np.uint8)
+    x, y = int(rng.integers(4, W - 44)), int(rng.integers(4, H - 28))
+    if kind == "defect":  # a red block dropped over the content: an overlap (class 2)
+        cand[y : y + 24, x : x + 40] = (220, 30, 30)
+        mask[y : y + 24, x : x + 40] = 2
+    elif kind == "missing":  # a text bar vanished (class 8)
+        row = 6 + 10 * int(rng.integers(0, 6))
+        cand[row : row + 4, :] = 255
+        mask[row : row + 4, 6 : W - 6] = 8
+    elif kind == "change":  # text bars turned green: harmless (class 1)
+        bars = (ref == 70).all(axis=2)
+        cand[bars] = (40, 150, 60)
+        mask[bars] = 1
+    else:  # benign: a one-level gamma-like shift of the greys
+        cand = np.where(ref == 70, 72, ref).astype(np.uint8)
+    return ref, cand, mask
+
+
+def build_dataset(root: Path, *, n_train: int = 16, n_val: int = 6) -> Path:
+    writer = DatasetWriter(root)
+    kinds = ["defect", "missing", "change", "benign"]
+    for i in range(n_train + n_val):
+        split = "train" if i < n_train else "val"
+        kind = kinds[i % 4]
+        ref, cand, mask = _make_pair(kind, i)
+        writer.write(f"s{i:03d}-{kind}", ref, cand, mask, source="synth", page=f"p{i:03d}",
+                     template="tiny", split=split, params={"seed": i})
+    return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread() -> Iterator[None]:
+    """Tiny models train fastest on one thread, and two OpenMP threads on a busy 2-core box crawl."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_dataset(tmp_path_factory.mktemp("ds"))
+
+
+def _config(data: Path, out: Path, **kw: Any) -> TrainConfig:
+    base: dict[str, Any] = {
+        "data": (data,), "out": out, "device": "cpu", "epochs": 2, "batch": 4, "tile": 64, "lr": 2e-2, "seed": 0,
+        "workers": 0, "composite": 0.0, "model": TINY, "crops": 2, "log_every": 1, "command": "test",
+        "amp": "off",
+    }
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+def _losses(events: list[dict[str, Any]]) -> list[float]:
+    return [e["loss"] for e in events if e["event"] == "step"]
+
+
+def test_loss_falls_and_best_model_loads(data: Path, tmp_path: Path) -> None:
+    from layoutcheck.weights import load_model
+
+    events: list[dict[str, Any]] = []
+    cfg = _config(data, tmp_path / "m.safetensors", epochs=5, val_every=2)
+    result = train(cfg, on_progress=events.append)
+    losses = _losses(events)
+    assert len(losses) == result.steps == 5 * 8  # 16 pairs x 2 crops / batch 4 per epoch
+    assert np.mean(losses[-8:]) < 0.75 * np.mean(losses[:8])
+    assert result.stopped == "done" and result.epoch == result.epochs_run == 5
+    assert result.best_metric is not None and result.best_path == cfg.out
+    assert [h["epoch"] for h in result.history] == [1, 2, 3, 4, 5]
+    assert [h["val"] is not None for h in result.history] == [False, True, False, True, True]  # and the last
+    assert all(0.0 <= h["val"]["score"] <= 1.0 for h in result.history if h["val"])
+    model, config, metadata = load_model(cfg.out, device="cpu")
+    assert config == TINY
+    facts = json.loads(metadata["training"])
+    assert facts["train_pairs"] == 16 and facts["val_pairs"] == 6 and facts["command"] == "test"
+    assert float(metadata["val_score"]) == pytest.approx(result.best_metric, abs=1e-5)
+    with torch.no_grad():
+        out = model(torch.rand(1, 3, 64, 64), torch.rand(1, 3, 64, 64))
+    assert out.shape == (1, 14, 64, 64)
+    assert cfg.checkpoint.is_file()
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end" and kinds.count("epoch") == 5
+    assert all(e["tiles_per_s"] > 0 for e in events if e["event"] == "step")
+
+
+def test_resume_continues_where_it_stopped(data: Path, tmp_path: Path) -> None:
+    whole = train(_config(data, tmp_path / "whole.safetensors", epochs=2))
+
+    cut = _config(data, tmp_path / "cut.safetensors", epochs=2, max_steps=11)  # mid-epoch 2
+    first = train(cut)
+    assert first.stopped == "max_steps" and first.epoch == 1 and first.steps == 11
+    assert cut.checkpoint.is_file() and cut.out.is_file()
+    events: list[dict[str, Any]] = []
+    second = train(_config(data, tmp_path / "cut.safetensors", epochs=2), on_progress=events.append)
+    assert second.resumed_from == 1 and second.epoch == 2 and second.steps == whole.steps == 16
+    assert next(e for e in events if e["event"] == "start")["resumed_from"] == 1
+    assert [e["step"] for e in events if e["event"] == "step"] == [4, 5, 6, 7, 8]
+    assert second.history[0] == first.history[0]
+    assert second.history[1]["val"]["score"] == pytest.approx(whole.history[1]["val"]["score"], abs=1e-4)
+    assert second.best_metric == pytest.approx(whole.best_metric, abs=1e-4)
+
+    again = train(_config(data, tmp_path / "cut.safetensors", epochs=2))  # nothing left to do
+    assert again.epochs_run == 0 and again.steps == 16
+
+
+def test_restart_ignores_checkpoint(data: Path, tmp_path: Path) -> None:
+    cfg = _config(data, tmp_path / "m.safetensors", epochs=1, max_steps=3)
+    train(cfg)
+    result = train(_config(data, cfg.out, epochs=1, max_steps=3, resume=False))
+    assert result.resumed_from is None and result.steps == 3
+
+
+def test_init_fine_tunes_from_given_weights(data: Path, tmp_path: Path) -> None:
+    from layoutcheck.weights import load_model
+
+    wider = ModelConfig(base=6, depth=2, block="conv")
+    base = train(_config(data, tmp_path / "base.safetensors", epochs=1, model=wider))
+    events: list[dict[str, Any]] = []
+    tuned = train(_config(data, tmp_path / "tuned.safetensors", epochs=1, init=base.best_path, lr=1e-9),
+                  on_progress=events.append)
+    start = next(e for e in events if e["event"] == "start")
+    assert start["model"]["base"] == 6  # the architecture comes from --init, not from config.model
+    assert any("keeps the architecture" in e.get("message", "") for e in events)
+    a, _, _ = load_model(base.best_path)
+    b, _, _ = load_model(tuned.best_path)
+    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
+        if pa.is_floating_point() and "running" not in name:
+            torch.testing.assert_close(pa, pb, atol=1e-5, rtol=0)
+
+
+def test_seeded_runs_repeat(data: Path, tmp_path: Path) -> None:
+    runs = []
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        events: list[dict[str, Any]] = []
+        cfg = _config(data, tmp_path / f"{name}.safetensors", epochs=1, max_steps=4, seed=seed)
+        train(cfg, on_progress=events.append)
+        runs.append(_losses(events))
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+@pytest.mark.parametrize("amp", ["bf16", "fp16"])
+def test_mixed_precision_on_the_cpu(data: Path, tmp_path: Path, amp: str) -> None:
+    events: list[dict[str, Any]] = []
+    result = train(_config(data, tmp_path / "m.safetensors", epochs=1, max_steps=2, amp=amp), on_progress=events.append)
+    assert next(e for e in events if e["event"] == "start")["amp"] == amp
+    assert result.steps == 2 and all(np.isfinite(_losses(events)))
+
+
+def test_worker_processes_give_the_same_tiles(data: Path, tmp_path: Path) -> None:
+    runs = []
+    for workers in (0, 2):
+        events: list[dict[str, Any]] = []
+        cfg = _config(data, tmp_path / f"w{workers}.safetensors", epochs=1, max_steps=3, workers=workers)
+        train(cfg, on_progress=events.append)
+        runs.append(_losses(events))
+    assert runs[0] == pytest.approx(runs[1], rel=1e-5)
+
+
+def test_composite_pages_feed_training(tmp_path: Path) -> None:
+    root = build_dataset(tmp_path / "ds", n_train=0, n_val=4)
+    writer = DatasetWriter(root)
+    import io
+
+    from PIL import Image
+
+    for i in range(3):
+        page = np.vstack([_page(50 + i), _page(60 + i)])  # (192, 128, 3)
+        buf = io.BytesIO()
+        Image.fromarray(page).save(buf, format="PNG")
+        elements = [{"selector": f"div:nth-child({k})", "tag": "div", "box": [6, 6 + 10 * k, 80, 4], "text_length": 9}
+                     for k in range(12)]
+        elements.append({"selector": "img", "tag": "img", "box": [20, 100, 40, 24], "text_length": 0})
+        writer.write_page(f"pg{i}", buf.getvalue(), {"page": f"pg{i}", "split": "train", "elements": elements})
+    writer.write_page("held", buf.getvalue(), {"page": "held", "split": "test", "elements": elements})
+    sources = find_sources([root])
+    assert [p.page for p in sources.pages] == ["pg0", "pg1", "pg2"] and not sources.train
+    result = train(_config(root, tmp_path / "m.safetensors", epochs=1, composite=0.5, tile=32, batch=4))
+    assert result.steps == 3 * 8 * 2 // 4  # 8 composite groups per page, 2 crops each
+
+
+def test_tiles_are_deterministic_and_centre_on_boxes(data: Path) -> None:
+    sources = find_sources([data])
+    ds = TileDataset(sources, tile=64, crops=2, seed=1, composite=0.0)
+    ds.set_epoch(0)
+    first = [ds[i] for i in range(6)]
+    ds2 = TileDataset(sources, tile=64, crops=2, seed=1, composite=0.0)
+    ds2.set_epoch(0)
+    for (r, c, m), (r2, c2, m2) in zip(first, (ds2[i] for i in range(6)), strict=True):
+        assert r.shape == c.shape == (3, 64, 64) and m.shape == (64, 64)
+        assert r.dtype == c.dtype == m.dtype == torch.uint8
+        assert torch.equal(r, r2) and torch.equal(c, c2) and torch.equal(m, m2)
+    # A box-centred crop of a labelled pair sees the label most of the time.
+    ref, cand, mask = (np.asarray(a) for a in _make_pair("defect", 0))
+    boxes = ((10, 10, 40, 24, 2),)
+    mask[:] = 0
+    mask[10:34, 10:50] = 2
+    big_ref = np.pad(ref, ((0, 400), (0, 400), (0, 0)), constant_values=255)
+    big_cand = np.pad(cand, ((0, 400), (0, 400), (0, 0)), constant_values=255)
+    big_mask = np.pad(mask, ((0, 400), (0, 400)))
+    rngs = (np.random.default_rng(k) for k in range(100))
+    hits = [bool(cut_tile(big_ref, big_cand, big_mask, boxes, 64, rng)[2].any()) for rng in rngs]
+    assert 0.6 < np.mean(hits) < 0.9  # 70 % box-centred, plus a few uniform crops that land on it
+
+
+def test_augmentation_keeps_image_and_mask_aligned() -> None:
+    ref = np.full((64, 64, 3), 255, dtype=np.uint8)
+    cand = ref.copy()
+    cand[8:24, 4:20] = 0
+    mask = np.zeros((64, 64), dtype=np.uint8)
+    mask[8:24, 4:20] = 5
+    for k in range(40):
+        r, c, m = cut_tile(ref, cand, mask, ((4, 8, 16, 16, 5),), 64, np.random.default_rng(k))
+        dark = c.float().mean(dim=0) < 128  # (64, 64)
+        labelled = m == 5
+        assert set(np.unique(m.numpy()).tolist()) <= {0, 5}
+        assert (dark & labelled).sum() >= 0.8 * max(int(dark.sum()), 1)
+        assert torch.equal(r, torch.full_like(r, 255))
+
+
+def test_epoch_plan_oversamples_rare_classes(data: Path) -> None:
+    sources = find_sources([data])
+    weights = pair_weights(sources.train)
+    assert weights.min() >= 1.0 and weights.max() <= 4.0
+    plan = plan_epoch(0, 0, np.array([1.0, 1.0, 4.0, 1.0]), n_pages=2, composite=0.5)
+    pairs = [i for what, i in plan if what == "pair"]
+    assert len(plan) == 8 and len(pairs) == 4 and pairs.count(2) >= 2
+    assert plan == plan_epoch(0, 0, np.array([1.0, 1.0, 4.0, 1.0]), n_pages=2, composite=0.5)
+    assert plan != plan_epoch(0, 1, np.array([1.0, 1.0, 4.0, 1.0]), n_pages=2, composite=0.5)
+
+
+def test_shard_sampler_splits_whole_batches() -> None:
+    a = list(ShardSampler(20, 4, rank=0, world=2))
+    b = list(ShardSampler(20, 4, rank=1, world=2))
+    assert a == [0, 1, 2, 3, 8, 9, 10, 11] and b == [4, 5, 6, 7, 12, 13, 14, 15]
+    assert list(ShardSampler(20, 4, start=3)) == [12, 13, 14, 15, 16, 17, 18, 19]
+
+
+def test_loss_parts() -> None:
+    loss_fn = SegmentationLoss(14)
+    target = torch.zeros(2, 8, 8, dtype=torch.long)
+    target[:, 2:5, 2:5] = 3
+    perfect = torch.full((2, 14, 8, 8), -20.0)
+    perfect.scatter_(1, target[:, None], 20.0)
+    loss, _ = loss_fn(perfect, target)
+    assert float(loss) < 1e-3
+    wrong = torch.zeros(2, 14, 8, 8)
+    wrong[:, 0] = 20.0
+    loss_wrong, parts_wrong = loss_fn(wrong, target)
+    assert float(parts_wrong["dice_defect"]) > 0.9 and float(loss_wrong) > 5
+
+
+def test_val_score_terms() -> None:
+    counts = dict.fromkeys(["benign", "benign_flagged_strict", "benign_flagged_layout", "change",
+                            "change_flagged_strict", "change_flagged_layout", "defect", "defect_flagged_strict",
+                            "defect_found", "inter_strict", "union_strict", "inter_layout", "union_layout"], 0.0)
+    counts.update(benign=4, benign_flagged_strict=1, defect=2, defect_found=1, inter_layout=30, union_layout=60)
+    m = metrics_from_counts(counts)
+    assert m["benign_fpr_strict"] == 0.25 and m["defect_recall"] == 0.5 and m["iou_layout"] == 0.5
+    assert np.isnan(m["change_pass"])
+    assert m["score"] == pytest.approx((0.5 + 0.75 + 0.5) / 3)
+
+
+def test_bad_settings_are_input_errors(data: Path, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="multiple of 4"):
+        train(_config(data, tmp_path / "m.safetensors", tile=66))
+    with pytest.raises(InputError, match="--composite"):
+        _config(data, tmp_path / "m.safetensors", composite=1.5)
+    empty = tmp_path / "empty"
+    DatasetWriter(empty)
+    with pytest.raises(InputError, match="split 'train'"):
+        train(_config(empty, tmp_path / "m.safetensors"))
+
+
+def test_sigint_saves_state_and_a_rerun_resumes(data: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from layoutcheck.train import TrainingInterrupted
+
+    cfg = _config(data, tmp_path / "m.safetensors", epochs=1)
+
+    def interrupt(event: dict[str, Any]) -> None:
+        if event["event"] == "step" and event["global_step"] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(TrainingInterrupted, match="step 3") as info:
+        train(cfg, on_progress=interrupt)
+    assert info.value.exit_code == 130
+    assert signal.getsignal(signal.SIGINT) is handler  # handlers restored
+    assert cfg.checkpoint.is_file()
+    events: list[dict[str, Any]] = []
+    result = train(cfg, on_progress=events.append)
+    assert [e["step"] for e in events if e["event"] == "step"] == [4, 5, 6, 7, 8]
+    assert result.steps == 8 and result.stopped == "done"
