@@ -134,3 +134,25 @@ def test_every_command_has_help() -> None:
         assert command.help, command.name
         code, out, _ = _run(command.name or "", "--help")
         assert code == 0 and "Usage" in out
+
+
+def test_unet_method_with_a_model_file(tmp_path: Path) -> None:
+    from layoutcheck.model import ModelConfig, build_model
+    from layoutcheck.weights import save_model
+
+    model_file = tmp_path / "tiny.safetensors"
+    save_model(build_model(ModelConfig(base=4, depth=2)), model_file)
+    a = write_png(tmp_path / "a.png", page_like())
+    changed = page_like()
+    changed[100:140, 40:200] = (200, 30, 30)
+    b = write_png(tmp_path / "b.png", changed)
+    code, out, err = _run("compare", str(a), str(a), "--method", "unet", "--model", str(model_file), "--json", "--no-report")
+    assert code == 0, err
+    assert json.loads(out)["pairs"][0]["method"] == "unet"
+    code, out, err = _run("compare", str(a), str(b), "--method", "unet", "--model", str(model_file), "--json",
+                          "--no-report", "--level", "layout", "--device", "cpu")
+    assert code in (0, 1), err  # an untrained model may or may not flag it; it must not crash
+    corrupt = tmp_path / "bad.safetensors"
+    corrupt.write_bytes(model_file.read_bytes()[:100])
+    code, _, err = _run("compare", str(a), str(b), "--method", "unet", "--model", str(corrupt))
+    assert code == 2 and str(corrupt) in err and err.count("\n") == 1

@@ -59,12 +59,18 @@ def main() -> None:
               help="The judge: pixel comparator or U-Net segmenter.")
 @click.option("--threshold", type=float, default=None,
               help="Judge threshold; for pixel, the YIQ colour threshold in [0, 1] (default 0.1).")
+@click.option("--level", type=click.Choice(["strict", "layout"]), default="strict", show_default=True,
+              help="unet: strict fails on any real change, layout only on broken layout.")
+@click.option("--device", default="auto", show_default=True, help="unet: auto, cpu, cuda or cuda:N.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="unet: the weights file (default: $LAYOUTCHECK_MODEL, else the shipped model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
 @click.option("--fail-on-missing", is_flag=True, help="Also fail when a pair is new or deleted.")
 @_errors_to_exit
 def compare(
     reference: Path, candidate: Path, out_dir: Path, no_report: bool, method: str,
-    threshold: float | None, as_json: bool, fail_on_missing: bool,
+    threshold: float | None, level: str, device: str, model_path: Path | None, as_json: bool,
+    fail_on_missing: bool,
 ) -> None:
     """Compare REFERENCE and CANDIDATE: two images, or two folders matched by relative path.
 
@@ -73,7 +79,7 @@ def compare(
     from layoutcheck.compare import compare_paths
     from layoutcheck.judges import get_judge
 
-    judge = get_judge(method, threshold)
+    judge = get_judge(method, threshold, level=level, device=device, model_path=model_path)
     run = compare_paths(reference, candidate, judge, out_dir=None if no_report else out_dir)
     failed = run.verdict is Verdict.FAIL or (
         fail_on_missing and any(p.verdict in (Verdict.NEW, Verdict.DELETED) for p in run.pairs)
@@ -284,11 +290,15 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @click.option("--amp", type=click.Choice(["auto", "off", "bf16", "fp16"]), default="auto", show_default=True)
 @click.option("--base", type=click.IntRange(min=1), default=16, show_default=True, help="Model width (fresh models).")
 @click.option("--depth", type=click.IntRange(1, 6), default=4, show_default=True, help="Model depth (fresh models).")
+@click.option("--epoch-pairs", type=click.IntRange(min=1), default=None,
+              help="Stored pairs drawn per epoch (default: all of them).")
+@click.option("--val-pairs", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Validate on at most this many val pairs.")
 @click.option("--restart", is_flag=True, help="Ignore OUT.ckpt and start over.")
 @_errors_to_exit
 def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
                   tile: int, lr: float, seed: int, workers: int, composite: float, max_steps: int | None, amp: str,
-                  base: int, depth: int, restart: bool) -> None:
+                  base: int, depth: int, epoch_pairs: int | None, val_pairs: int, restart: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
     Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
     from layoutcheck.model import ModelConfig
@@ -297,7 +307,8 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     config = TrainConfig(
         data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, lr=lr, seed=seed,
         workers=workers, composite=composite, max_steps=max_steps, amp=amp, resume=not restart,
-        model=ModelConfig(base=base, depth=depth), command=shlex.join(["layoutcheck", *sys.argv[1:]]),
+        model=ModelConfig(base=base, depth=depth), epoch_pairs=epoch_pairs, val_pairs=val_pairs,
+        command=shlex.join(["layoutcheck", *sys.argv[1:]]),
     )
     bar: Any = None
 
