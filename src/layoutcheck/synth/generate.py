@@ -26,8 +26,6 @@ from layoutcheck.errors import CaptureError, InputError
 #: What a sample is made of, by share (defects rendered under image noise included).
 DEFAULT_MIX = {"defect": 0.55, "change": 0.2, "benign": 0.25}
 DEFAULT_WIDTHS = (375, 768, 1280)
-#: Hinting flags for the second browser of the "hinting" benign kind.
-ALT_BROWSER_ARGS = ("--font-render-hinting=full", "--disable-font-subpixel-positioning", "--disable-lcd-text")
 
 
 @dataclass(frozen=True)
@@ -168,14 +166,9 @@ class _Worker:
         self.alt_browser = self._launch_alt()
 
     def _launch_alt(self) -> Any:
-        from layoutcheck.browser import LAUNCH_ARGS, find_chromium
+        from layoutcheck.synth.mutations import launch_alt_chromium
 
-        args = [a for a in LAUNCH_ARGS if not a.startswith("--font-render-hinting")] + list(ALT_BROWSER_ARGS)
-        import os
-
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")
-        return self._pw.chromium.launch(headless=True, executable_path=find_chromium(), args=args)
+        return launch_alt_chromium(self._pw)
 
     def close(self) -> None:
         for b in (self.alt_browser, self.browser):
