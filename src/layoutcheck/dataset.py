@@ -282,6 +282,7 @@ def stats(root: Path) -> dict[str, Any]:
         "source": dict(Counter(s.source for s in samples)),
         "split": dict(Counter(s.split for s in samples)),
         "template": dict(Counter(s.template for s in samples)),
-        "width": dict(Counter(str(s.width) for s in samples)),
+        # The page's viewport width when the generator recorded it (a defect can widen the shot).
+        "width": dict(Counter(str(s.params.get("viewport_width", s.width)) for s in samples)),
         "mask_area_fraction_p10_p50_p90": q,
     }

@@ -234,8 +234,9 @@ class _Worker:
         if shot is None:
             raise RuntimeError(f"no mutation of kind {kind} applies to this page (tried {', '.join(candidates)})")
         ref_img, cand, mask = _align(reference, shot.candidate, shot.mask)
-        params: dict[str, Any] = {"seed": _seed_of(sid), "page_seed": job.page_seed, "width": job.width,
-                                  "mutation": shot.mutation, **shot.params}
+        # The run's own keys last: a mutation's params may use the same names (e.g. a CSS "width").
+        params: dict[str, Any] = {**shot.params, "seed": _seed_of(sid), "page_seed": job.page_seed,
+                                  "viewport_width": job.width, "mutation": shot.mutation}
         if shot.kind != "benign" and rng.random() < self.config.noise:
             cand, mask2, noise_kind = noise.random_noise(cand, nrng, mask)
             mask = mask2 if mask2 is not None else mask
