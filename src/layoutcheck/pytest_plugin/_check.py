@@ -307,8 +307,8 @@ def _judge_for(settings: Settings, threshold: float | None) -> Judge:
     key = (settings.method, t, settings.device)
     if key not in _JUDGES:
         try:
-            # The device reaches the judge once get_judge takes one (the U-Net issue).
-            _JUDGES[key] = get_judge(settings.method, t)
+            kwargs = {"device": settings.device} if settings.method == "unet" else {}
+            _JUDGES[key] = get_judge(settings.method, t, **kwargs)
         except LayoutcheckError as exc:
             _JUDGES[key] = exc
     judge = _JUDGES[key]
