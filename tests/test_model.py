@@ -203,3 +203,17 @@ def test_get_judge_builds_the_unet_judge(good_file: Path, monkeypatch: pytest.Mo
     with pytest.raises(InputError, match="between 0 and 1"):
         get_judge("unet", 1.5, model_path=good_file)
     assert issubclass(ModelError, LayoutcheckError) and get_judge("pixel").method == "pixel"
+
+
+def test_pinned_sha256_beside_the_file_is_checked(tmp_path: Path) -> None:
+    from layoutcheck.errors import ModelError
+    from layoutcheck.model import ModelConfig, build_model
+    from layoutcheck.weights import load_model, save_model
+
+    path = tmp_path / "m.safetensors"
+    digest = save_model(build_model(ModelConfig(base=4, depth=2)), path)
+    (tmp_path / "m.safetensors.sha256").write_text(f"{digest}  m.safetensors\n")
+    load_model(path)  # matches
+    (tmp_path / "m.safetensors.sha256").write_text("0" * 64 + "\n")
+    with pytest.raises(ModelError, match="expected 0000"):
+        load_model(path)

@@ -103,6 +103,16 @@ def read_model_info(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return _check_header(path, size, n, header_bytes)
 
 
+def _pinned_sha256(path: Path) -> str | None:
+    """The digest pinned in ``<path>.sha256`` (first word, like ``sha256sum`` writes), if any."""
+    pin = path.with_name(path.name + ".sha256")
+    try:
+        words = pin.read_text(encoding="utf-8").split()
+    except OSError:
+        return None
+    return words[0] if words else None
+
+
 def load_model(
     path: Path, *, device: str = "cpu", expected_sha256: str | None = None
 ) -> tuple[ChangeSegmenter, ModelConfig, dict[str, str]]:
@@ -111,7 +121,9 @@ def load_model(
     Args:
         path: The safetensors file.
         device: Where to put the model (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ...).
-        expected_sha256: If given, the file's sha256 hex digest must equal it.
+        expected_sha256: If given, the file's sha256 hex digest must equal it. By default the
+            digest in ``<path>.sha256`` is checked when that file exists (the shipped model has
+            one), so a damaged or swapped shipped file is caught.
 
     Returns:
         The model in eval mode on ``device``, its config, and the file's metadata.
@@ -133,6 +145,8 @@ def load_model(
         raise ModelNotAvailableError(f"no model file at {path}") from None
     except OSError as exc:
         raise ModelError(f"cannot read the model file {path}: {exc.strerror or exc}") from None
+    if expected_sha256 is None:
+        expected_sha256 = _pinned_sha256(path)
     if expected_sha256 is not None:
         found = hashlib.sha256(data).hexdigest()
         if found != expected_sha256.strip().lower():
