@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from layoutcheck.cli import main
@@ -92,10 +93,11 @@ def test_input_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         assert not (tmp_path / "rep").exists()
 
 
-def test_unet_is_a_clear_error_until_the_model_lands(tmp_path: Path) -> None:
+def test_unet_without_a_model_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAYOUTCHECK_MODEL", str(tmp_path / "missing.safetensors"))
     good = str(write_png(tmp_path / "good.png", page_like()))
     code, _, err = _run("compare", good, good, "--method", "unet")
-    assert code == 2 and "model" in err and "--method pixel" in err
+    assert code == 2 and "model" in err and "--method pixel" in err and "missing.safetensors" in err
 
 
 def test_threshold_out_of_range(tmp_path: Path) -> None:

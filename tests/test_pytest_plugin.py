@@ -298,7 +298,10 @@ def test_corrupt_wrong_size_and_non_image_baselines_fail_only_their_test(pyteste
     pytester.runpytest().assert_outcomes(passed=3)
 
 
-def test_missing_model_fails_each_check_but_update_still_writes(pytester: pytest.Pytester) -> None:
+def test_missing_model_fails_each_check_but_update_still_writes(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAYOUTCHECK_MODEL", str(pytester.path / "missing.safetensors"))
     _suite(pytester)
     pytester.runpytest("--layoutcheck-update").assert_outcomes(passed=3)
     result = pytester.runpytest("--layoutcheck-method=unet")
