@@ -158,3 +158,20 @@ def test_unet_method_with_a_model_file(tmp_path: Path) -> None:
     corrupt.write_bytes(model_file.read_bytes()[:100])
     code, _, err = _run("compare", str(a), str(b), "--method", "unet", "--model", str(corrupt))
     assert code == 2 and str(corrupt) in err and err.count("\n") == 1
+
+
+def test_unet_method_uses_the_shipped_model_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAYOUTCHECK_MODEL", raising=False)
+    base = page_like(320, 256)
+    broken = base.copy()
+    broken[60:120, 40:220] = (20, 20, 20)  # a dark block over the text: a real change
+    a = str(write_png(tmp_path / "a.png", base))
+    b = str(write_png(tmp_path / "b.png", broken))
+    code, out, err = _run("compare", a, a, "--method", "unet", "--json", "--no-report")
+    assert code == 0, err  # identical pair: the fast path, no network
+    code, out, err = _run("compare", a, b, "--method", "unet", "--json", "--no-report", "--device", "cpu")
+    assert code in (0, 1), err
+    assert json.loads(out)["pairs"][0]["method"] == "unet"
+    # The pixel comparator stays available (and is the default).
+    code, out, _ = _run("compare", a, b, "--json", "--no-report")
+    assert code == 1 and json.loads(out)["method"] == "pixel"
