@@ -335,3 +335,22 @@ def test_sigint_saves_state_and_a_rerun_resumes(data: Path, tmp_path: Path) -> N
     result = train(cfg, on_progress=events.append)
     assert [e["step"] for e in events if e["event"] == "step"] == [4, 5, 6, 7, 8]
     assert result.steps == 8 and result.stopped == "done"
+
+
+def test_train_and_eval_commands(data: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from layoutcheck.cli import main
+
+    out = tmp_path / "cli.safetensors"
+    result = CliRunner().invoke(main, [
+        "train", "--data", str(data), "--out", str(out), "--epochs", "1", "--batch", "4", "--tile", "64",
+        "--workers", "0", "--base", "4", "--depth", "2", "--max-steps", "10", "--val-pairs", "2", "--amp", "off",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "training on cpu" in result.stdout and "step 10/" in result.stdout and out.is_file()
+    report = tmp_path / "eval.json"
+    result = CliRunner().invoke(main, ["eval", "--model", str(out), "--data", str(data), "--split", "val",
+                                       "--json", str(report), "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    assert "benign-pair FPR" in result.stdout and report.is_file()

@@ -322,6 +322,10 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
                        f"pairs, {event['steps_per_epoch']} steps/epoch{resumed}")
         elif kind == "note":
             click.echo(f"note: {event['message']}", err=True)
+        elif kind == "step" and not sys.stdout.isatty():
+            # No terminal (CI logs, nohup): a plain line per logged step instead of a bar.
+            click.echo(f"epoch {event['epoch']}/{event['epochs']} step {event['step']}/{event['steps']}: "
+                       f"loss {event['loss']:.4f}, {event['tiles_per_s']:.1f} tiles/s")
         elif kind == "step":
             if bar is None:
                 bar = click.progressbar(length=event["steps"], label=f"epoch {event['epoch']}/{event['epochs']}",
