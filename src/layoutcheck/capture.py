@@ -88,6 +88,17 @@ class Snapshot:
     shots: int
     elements: tuple[ElementBox, ...]
 
+    def sidecar(
+        self, *, name: str, url: str, viewport: tuple[int, int], device_scale_factor: float,
+        full_page: bool, selector: str | None,
+    ) -> Sidecar:
+        """The sidecar that describes this screenshot, stamped with the current time."""
+        return Sidecar(
+            name=name, url=url, viewport=viewport, size=self.size, device_scale_factor=device_scale_factor,
+            full_page=full_page, selector=selector, stable=self.stable, shots=self.shots,
+            captured=datetime.now(timezone.utc).isoformat(timespec="seconds"), elements=self.elements,
+        )
+
 
 def snapshot(page: Page, options: ShotOptions) -> Snapshot:
     """Stabilise a loaded Playwright page and take a stable screenshot of it.
@@ -215,18 +226,9 @@ def _capture_one(
     atomic_write_bytes(path, shot.png)
     write_sidecar(
         sidecar_path,
-        Sidecar(
-            name=name,
-            url=spec.url,
-            viewport=(viewport.width, viewport.height),
-            device_scale_factor=viewport.device_scale_factor,
-            full_page=spec.full_page,
-            selector=spec.selector,
-            size=shot.size,
-            stable=shot.stable,
-            shots=shot.shots,
-            captured=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            elements=shot.elements,
+        shot.sidecar(
+            name=name, url=spec.url, viewport=(viewport.width, viewport.height),
+            device_scale_factor=viewport.device_scale_factor, full_page=spec.full_page, selector=spec.selector,
         ),
     )
     return Shot(name=name, path=path, sidecar=sidecar_path, size=shot.size, stable=shot.stable, shots=shot.shots)

@@ -10,7 +10,6 @@ import inspect
 import io
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,18 +61,9 @@ def shoot(page: Page, name: str, options: ShotOptions) -> Candidate:
         raise PageTimeoutError(f"{url}: the screenshot timed out ({_first_line(exc)})") from exc
     except PlaywrightError as exc:
         raise CaptureError(f"{url}: the page failed during the screenshot ({_first_line(exc)})") from exc
-    sidecar = Sidecar(
-        name=name,
-        url=url,
-        viewport=(int(viewport["width"]), int(viewport["height"])),
-        size=shot.size,
-        device_scale_factor=scale,
-        full_page=options.full_page,
-        selector=options.selector,
-        stable=shot.stable,
-        shots=shot.shots,
-        captured=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        elements=shot.elements,
+    sidecar = shot.sidecar(
+        name=name, url=url, viewport=(int(viewport["width"]), int(viewport["height"])),
+        device_scale_factor=scale, full_page=options.full_page, selector=options.selector,
     )
     return Candidate(png=shot.png, size=shot.size, sidecar=sidecar)
 

@@ -9,9 +9,8 @@ and no pickled code runs.
 
 from __future__ import annotations
 
-import os
+import io
 import random
-import tempfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,23 +18,16 @@ import numpy as np
 import torch
 
 from layoutcheck.errors import InputError
+from layoutcheck.fsutil import atomic_write_bytes
 
 FORMAT = 1
 
 
 def save_state(path: Path, state: dict[str, Any]) -> None:
-    """``torch.save`` to a temporary file beside ``path``, then rename (a crash keeps the old one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save({"format": FORMAT, **state}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``torch.save`` the state, written atomically (a crash keeps the old checkpoint)."""
+    buffer = io.BytesIO()
+    torch.save({"format": FORMAT, **state}, buffer)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def load_state(path: Path) -> dict[str, Any]:
