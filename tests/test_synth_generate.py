@@ -55,3 +55,4 @@ def test_small_run_is_labelled_deterministic_and_resumable(tmp_path: Path) -> No
     # Resume: nothing left to do.
     counts = run_synth(config)
     assert counts["written"] == 0 and counts["skipped"] == counts["planned"] - counts["failed"]
+

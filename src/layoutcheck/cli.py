@@ -194,8 +194,10 @@ def report(report_dir: Path) -> None:
               help="Worker processes, each with its own Chromium.")
 @click.option("--per-page", type=click.IntRange(min=1), default=6, show_default=True,
               help="Samples made from each rendered page.")
+@click.option("--split", type=click.Choice(["train", "val", "test"]), default=None,
+              help="Make only pages of this split (e.g. a fresh held-out test set); default: all.")
 @_errors_to_exit
-def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_page: int) -> None:
+def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_page: int, split: str | None) -> None:
     """Generate labeled screenshot pairs: procedural pages rendered in Chromium, with layout
     defects, harmless changes and rendering noise injected. Resumable: ids already in the
     dataset are skipped."""
@@ -206,7 +208,8 @@ def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_p
         width_list = tuple(int(w) for w in widths.split(",") if w.strip())
     except ValueError as exc:
         raise InputError(f"--widths must be integers separated by commas, got {widths!r}") from exc
-    config = SynthConfig(out=out_dir, pairs=pairs, seed=seed, widths=width_list, workers=workers, per_page=per_page)
+    config = SynthConfig(out=out_dir, pairs=pairs, seed=seed, widths=width_list, workers=workers, per_page=per_page,
+                         split=split)
     with click.progressbar(length=pairs, label="synth", show_pos=True, show_eta=True) as bar:
         counts = run_synth(config, on_sample=lambda _sid: bar.update(1))
     click.echo(
@@ -290,6 +293,10 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @click.option("--amp", type=click.Choice(["auto", "off", "bf16", "fp16"]), default="auto", show_default=True)
 @click.option("--base", type=click.IntRange(min=1), default=16, show_default=True, help="Model width (fresh models).")
 @click.option("--depth", type=click.IntRange(1, 6), default=4, show_default=True, help="Model depth (fresh models).")
+@click.option("--fusion", type=click.Choice(["early", "siamese"]), default="early", show_default=True,
+              help="How the two screenshots meet (fresh models): one stacked input, or a shared encoder.")
+@click.option("--block", type=click.Choice(["dsconv", "conv"]), default="dsconv", show_default=True,
+              help="Convolution block (fresh models): depthwise-separable or plain 3x3.")
 @click.option("--epoch-pairs", type=click.IntRange(min=1), default=None,
               help="Stored pairs drawn per epoch (default: all of them).")
 @click.option("--val-pairs", type=click.IntRange(min=1), default=256, show_default=True,
@@ -298,7 +305,8 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @_errors_to_exit
 def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
                   tile: int, lr: float, seed: int, workers: int, composite: float, max_steps: int | None, amp: str,
-                  base: int, depth: int, epoch_pairs: int | None, val_pairs: int, restart: bool) -> None:
+                  base: int, depth: int, fusion: str, block: str, epoch_pairs: int | None, val_pairs: int,
+                  restart: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
     Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
     from layoutcheck.model import ModelConfig
@@ -307,7 +315,7 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     config = TrainConfig(
         data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, lr=lr, seed=seed,
         workers=workers, composite=composite, max_steps=max_steps, amp=amp, resume=not restart,
-        model=ModelConfig(base=base, depth=depth), epoch_pairs=epoch_pairs, val_pairs=val_pairs,
+        model=ModelConfig(base=base, depth=depth, fusion=fusion, block=block), epoch_pairs=epoch_pairs, val_pairs=val_pairs,
         command=shlex.join(["layoutcheck", *sys.argv[1:]]),
     )
     bar: Any = None

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from layoutcheck.dataset import MANIFEST, DatasetWriter, iter_manifest, split_for
+from layoutcheck.dataset import MANIFEST, SPLITS, DatasetWriter, iter_manifest, split_for
 from layoutcheck.errors import CaptureError, InputError
 
 #: What a sample is made of, by share (defects rendered under image noise included).
@@ -41,6 +41,7 @@ class SynthConfig:
     window: int = 1024  # samples are windows of at most this height around what changed
     noise: float = 0.3  # share of defect/change samples whose candidate also gets image noise
     mix: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIX))
+    split: str | None = None  # plan only pages of this split (e.g. a fresh test set), else all
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,23 @@ def plan(config: SynthConfig) -> list[Job]:
         raise InputError("--pairs and the samples per page must be at least 1")
     if not config.widths or any(w < 200 or w > 3840 for w in config.widths):
         raise InputError(f"--widths must be between 200 and 3840 px, got {list(config.widths)}")
-    jobs = []
-    n_pages = -(-config.pairs // config.per_page)
-    for i in range(n_pages):
+    if config.split is not None and config.split not in SPLITS:
+        raise InputError(f"--split must be one of {', '.join(SPLITS)}, got {config.split!r}")
+    jobs: list[Job] = []
+    planned, i = 0, 0
+    while planned < config.pairs:
         page_seed = config.seed * 1_000_000 + i
         width = config.widths[i % len(config.widths)]
         template = template_for(page_seed)
+        split = split_for(template, page_seed)
+        i += 1
+        if config.split is not None and split != config.split:
+            continue
         page_id = f"p{page_seed:09d}w{width}"
-        count = min(config.per_page, config.pairs - i * config.per_page)
+        count = min(config.per_page, config.pairs - planned)
         ids = tuple(f"{page_id}-{j:02d}" for j in range(count))
-        jobs.append(Job(page_id, page_seed, template, width, split_for(template, page_seed), ids))
+        jobs.append(Job(page_id, page_seed, template, width, split, ids))
+        planned += count
     return jobs
 
 
