@@ -22,7 +22,8 @@ A tile
     tile (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference,
     candidate and mask share every geometric step (``tv_tensors.Image`` / ``tv_tensors.Mask``
     through ``torchvision.transforms.v2``; masks resize nearest). The candidate alone may get one
-    benign pixel-only noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither; mask unchanged).
+    benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel resampling,
+    hinting jitter; mask unchanged).
 """
 
 from __future__ import annotations
@@ -51,10 +52,10 @@ SCALE_P = 0.5
 SCALE_RANGE = (0.8, 1.25)
 #: Share of tiles flipped horizontally.
 FLIP_P = 0.5
-#: Share of candidates that get one extra benign noise, and the kinds drawn: pixel-only kinds
-#: (no ``vshift``), so the mask stays valid.
-CAND_NOISE_P = 0.3
-CAND_NOISE = ("jpeg", "gamma", "colour-profile", "dither")
+#: Share of candidates that get one extra benign noise, and the kinds drawn: every kind that
+#: leaves the mask valid (no ``vshift``; ``resample`` moves content by under a pixel).
+CAND_NOISE_P = 0.5
+CAND_NOISE = ("jpeg", "gamma", "colour-profile", "dither", "resample", "aa-jitter")
 #: Class-balancing weight cap for stored pairs.
 MAX_PAIR_WEIGHT = 4.0
 #: Groups per train page per epoch when there are no stored pairs to size the epoch by.
