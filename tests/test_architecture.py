@@ -21,7 +21,7 @@ LAYERS = {
     "weights": 4, "dataset": 4,
     "segment": 5,
     "judges": 6,
-    "compare": 7, "capture": 7, "baselines": 7, "evaluate": 7, "preview": 7,
+    "compare": 7, "capture": 7, "baselines": 7, "evaluate": 7, "preview": 7, "calibrate": 7,
     "synth": 8,
     "train": 9,
     "cli": 10, "pytest_plugin": 10, "__main__": 11,

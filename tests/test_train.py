@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,12 @@ def test_loss_falls_and_best_model_loads(data: Path, tmp_path: Path) -> None:
     facts = json.loads(metadata["training"])
     assert facts["train_pairs"] == 16 and facts["val_pairs"] == 6 and facts["command"] == "test"
     assert float(metadata["val_score"]) == pytest.approx(result.best_metric, abs=1e-5)
+    # Calibrated on the val pairs at the end; the thresholds travel in the file, and the digest
+    # reported is the calibrated file's.
+    calibrated = next(e for e in events if e["event"] == "calibrated")
+    assert json.loads(metadata["layoutcheck.thresholds"]) == calibrated["thresholds"]
+    assert set(calibrated["thresholds"]) == {"strict", "layout"}
+    assert result.sha256 == hashlib.sha256(cfg.out.read_bytes()).hexdigest()
     with torch.no_grad():
         out = model(torch.rand(1, 3, 64, 64), torch.rand(1, 3, 64, 64))
     assert out.shape == (1, 14, 64, 64)

@@ -302,11 +302,13 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @click.option("--val-pairs", type=click.IntRange(min=1), default=256, show_default=True,
               help="Validate on at most this many val pairs.")
 @click.option("--restart", is_flag=True, help="Ignore OUT.ckpt and start over.")
+@click.option("--no-calibrate", is_flag=True,
+              help="Keep the default threshold instead of calibrating it on the val pairs at the end.")
 @_errors_to_exit
 def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
                   tile: int, lr: float, seed: int, workers: int, composite: float, max_steps: int | None, amp: str,
                   base: int, depth: int, fusion: str, block: str, epoch_pairs: int | None, val_pairs: int,
-                  restart: bool) -> None:
+                  restart: bool, no_calibrate: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
     Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
     from layoutcheck.model import ModelConfig
@@ -315,7 +317,8 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     config = TrainConfig(
         data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, lr=lr, seed=seed,
         workers=workers, composite=composite, max_steps=max_steps, amp=amp, resume=not restart,
-        model=ModelConfig(base=base, depth=depth, fusion=fusion, block=block), epoch_pairs=epoch_pairs, val_pairs=val_pairs,
+        model=ModelConfig(base=base, depth=depth, fusion=fusion, block=block), epoch_pairs=epoch_pairs,
+        val_pairs=val_pairs, calibrate=not no_calibrate,
         command=shlex.join(["layoutcheck", *sys.argv[1:]]),
     )
     bar: Any = None
@@ -351,6 +354,9 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
                 line += (f"; val score {val['score']:.4f} (defect recall {val['defect_recall']}, benign FPR "
                          f"{val['benign_fpr_strict']}, layout IoU {val['iou_layout']})" + ("  * best" if event["best"] else ""))
             click.echo(line)
+        elif kind == "calibrated":
+            chosen = ", ".join(f"{level} {t:.2f}" for level, t in event["thresholds"].items())
+            click.echo(f"calibrated thresholds on the val pairs: {chosen}")
 
     try:
         result = train(config, on_progress=show)
@@ -394,6 +400,39 @@ def eval_command(model: Path | None, data: tuple[Path, ...], methods: tuple[str,
     atomic_write_bytes(json_path, report.to_json().encode("utf-8"))
     click.echo(report.to_markdown())
     click.echo(f"report: {json_path}")
+
+
+@main.command("calibrate")
+@click.option("--model", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The U-Net model; its metadata gets the thresholds (a pinned .sha256 beside it is updated).")
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--split", type=click.Choice(["train", "val", "test"]), default="val", show_default=True,
+              help="Pairs to calibrate on: never the split you report.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N pairs.")
+@click.option("--device", default="auto", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Print the table, leave the model file alone.")
+@_errors_to_exit
+def calibrate_command(model: Path, data: tuple[Path, ...], split: str, limit: int | None, device: str,
+                      dry_run: bool) -> None:
+    """Pick the U-Net judge's threshold per level on labelled pairs and store it in the model."""
+    import json
+
+    from layoutcheck.calibrate import calibrate
+    from layoutcheck.weights import THRESHOLDS_KEY, update_metadata
+
+    with click.progressbar(length=0, label="calibrate", show_pos=True) as bar:
+        def tick(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        result = calibrate(model, data, split=split, limit=limit, device=device, on_pair=tick)
+    click.echo(result.to_markdown())
+    chosen = ", ".join(f"{level} {t:.2f}" for level, t in result.thresholds.items())
+    if dry_run:
+        click.echo(f"would store: {chosen}")
+        return
+    digest = update_metadata(model, {THRESHOLDS_KEY: json.dumps(result.thresholds, sort_keys=True)})
+    click.echo(f"stored in {model}: {chosen} (sha256 {digest[:12]})")
 
 
 

@@ -57,7 +57,8 @@ def get_judge(
     Args:
         method: ``"pixel"`` or ``"unet"``.
         threshold: The judge's threshold (pixel: YIQ colour threshold, default 0.1; unet: the
-            probability over which a region fails, default 0.5).
+            probability over which a region fails, default: the model's calibrated threshold for
+            the level, stored in its metadata by ``layoutcheck calibrate``, else 0.5).
         level: unet only: ``"strict"`` fails on any change, ``"layout"`` only on defects.
         device: unet only: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
         model_path: unet only: the weights file (default: ``$LAYOUTCHECK_MODEL``, else the
@@ -78,11 +79,10 @@ def get_judge(
         # Imported here: the U-Net modules pull in torch only when a network really runs, but
         # even their light part is not needed by pixel-only runs.
         from layoutcheck.segment import DEVICE_RE, LEVELS, UNetJudge
-        from layoutcheck.weights import ENV_VAR, default_model_path, read_model_info
+        from layoutcheck.weights import ENV_VAR, default_model_path, model_thresholds, read_model_info
 
-        t = 0.5 if threshold is None else threshold
-        if not 0.0 <= t <= 1.0:
-            raise InputError(f"--threshold must be between 0 and 1 for the unet method, got {t}")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise InputError(f"--threshold must be between 0 and 1 for the unet method, got {threshold}")
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
         if not DEVICE_RE.fullmatch(device):
@@ -93,6 +93,7 @@ def get_judge(
                 f"the unet method needs a trained model, and none was found at {path}; "
                 f"set {ENV_VAR} or pass a model file, or use --method pixel"
             )
-        read_model_info(path)  # a corrupt or foreign file fails now, not on the first changed pair
+        _, metadata = read_model_info(path)  # a corrupt or foreign file fails now, not on the first changed pair
+        t = threshold if threshold is not None else model_thresholds(path, metadata).get(level, 0.5)
         return UNetJudge(model_path=path, level=level, threshold=t, device=device)
     raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

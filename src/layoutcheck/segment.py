@@ -547,6 +547,9 @@ def _resolve_device(device: str) -> str:
     return device
 
 
+resolve_device = _resolve_device  # public: other layers (calibrate) pick a device the judge's way
+
+
 def _autocast_dtype(device: str, precision: str) -> Any:
     """The autocast dtype for ``precision`` on ``device``, or None for plain fp32."""
     import torch

@@ -5,6 +5,9 @@ A weights file is a plain safetensors file (no pickle) whose metadata holds:
 * ``format``: :data:`FORMAT`, the version of this layout;
 * ``layoutcheck.config``: the :class:`~layoutcheck.model.ModelConfig` as JSON, so the file alone
   rebuilds the network;
+* ``layoutcheck.thresholds`` (optional): the judge's calibrated threshold per level as JSON,
+  ``{"strict": 0.7, "layout": 0.6}`` (written by ``layoutcheck calibrate``; see
+  :func:`model_thresholds`);
 * whatever the writer adds (training facts: dataset hash, epochs, metrics), as strings.
 
 :func:`read_model_info` checks a file's header without importing torch (``judges`` uses it to
@@ -27,13 +30,14 @@ if TYPE_CHECKING:
     from layoutcheck.model import ChangeSegmenter, ModelConfig
 
 __all__ = [
-    "CONFIG_KEY", "DEFAULT_MODEL", "ENV_VAR", "FORMAT", "default_model_path", "load_model",
-    "read_model_info", "save_model",
+    "CONFIG_KEY", "DEFAULT_MODEL", "ENV_VAR", "FORMAT", "THRESHOLDS_KEY", "default_model_path", "load_model",
+    "model_thresholds", "read_model_info", "save_model", "update_metadata",
 ]
 
 FORMAT = "layoutcheck-unet/1"
 CONFIG_KEY = "layoutcheck.config"
 FORMAT_KEY = "format"
+THRESHOLDS_KEY = "layoutcheck.thresholds"
 ENV_VAR = "LAYOUTCHECK_MODEL"
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "layoutcheck-unet.safetensors"
 """Where a checkout keeps the shipped model (``models/`` at the repository root)."""
@@ -101,6 +105,50 @@ def read_model_info(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     except OSError as exc:
         raise ModelError(f"cannot read the model file {path}: {exc.strerror or exc}") from None
     return _check_header(path, size, n, header_bytes)
+
+
+def model_thresholds(path: Path, metadata: dict[str, str]) -> dict[str, float]:
+    """The calibrated threshold per level stored in a model's metadata; ``{}`` when there is none.
+
+    Raises:
+        ModelError: the entry exists but is not a JSON map of level -> number in [0, 1].
+    """
+    raw = metadata.get(THRESHOLDS_KEY)
+    if raw is None:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = None
+    ok = isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool) and 0.0 <= v <= 1.0
+        for k, v in value.items()
+    )
+    if not ok:
+        raise ModelError(f"the model file {path} has a {THRESHOLDS_KEY!r} that is not a map of level to a number in [0, 1]")
+    return {k: float(v) for k, v in value.items()}
+
+
+def update_metadata(path: Path, updates: dict[str, str]) -> str:
+    """Rewrite a model file with some metadata entries set, the tensors unchanged, atomically.
+
+    A pinned digest beside it (``<path>.sha256``) is rewritten to the new file's digest, so a
+    calibrated shipped model stays loadable; the file is fully checked (pin included) first.
+
+    Returns:
+        The new file's sha256 hex digest.
+
+    Raises:
+        ModelNotAvailableError, ModelError: as :func:`load_model`.
+        ValueError: non-string or reserved keys in ``updates``.
+    """
+    model, _, metadata = load_model(path)
+    extra = {k: v for k, v in metadata.items() if k not in (FORMAT_KEY, CONFIG_KEY)}
+    digest = save_model(model, path, metadata={**extra, **updates})
+    pin = path.with_name(path.name + ".sha256")
+    if pin.exists():
+        atomic_write_bytes(pin, f"{digest}  {path.name}\n".encode())
+    return digest
 
 
 def _pinned_sha256(path: Path) -> str | None:

@@ -43,6 +43,8 @@ class TrainConfig:
             (fp32), ``bf16`` or ``fp16`` to force.
         resume: continue from ``<out>.ckpt`` when it exists; False starts over.
         log_every: steps between progress reports.
+        calibrate: after training, pick the judge's threshold per level on the val pairs and
+            store it in the best model's metadata (:mod:`layoutcheck.calibrate`).
         command: the command line, recorded in the model's metadata.
     """
 
@@ -67,6 +69,7 @@ class TrainConfig:
     amp: str = "auto"
     resume: bool = True
     log_every: int = 10
+    calibrate: bool = True
     command: str | None = None
 
     def __post_init__(self) -> None:

@@ -244,6 +244,8 @@ class _Run:
                     break
         if self.dist.main and self.best is None and self.saved_step != self.global_step:
             self._save_best(None)  # no val set, no finite score yet, or a budget stop before validation
+        if self.dist.main and self.val and cfg.calibrate:
+            self._calibrate()
         digest = self._digest()
         seconds = time.perf_counter() - self.started
         self.report({"event": "end", "epoch": self.epoch, "steps": self.global_step, "best": self.best,
@@ -253,6 +255,21 @@ class _Run:
             steps=self.global_step, seconds=seconds, history=tuple(self.history),
             resumed_from=self.resumed_from, stopped=stopped,
         )
+
+    def _calibrate(self) -> None:
+        """Pick the best model's thresholds on the val pairs and store them in its metadata."""
+        from layoutcheck.calibrate import calibrate
+        from layoutcheck.weights import THRESHOLDS_KEY, update_metadata
+
+        cfg = self.config
+        self.report({"event": "note", "message": f"calibrating the thresholds on {len(self.val)} val pairs"})
+        try:
+            result = calibrate(cfg.out, cfg.data, split="val", limit=cfg.val_pairs, device=str(self.device))
+        except InputError as exc:  # e.g. a val set without benign pairs: keep the default threshold
+            self.report({"event": "note", "message": f"thresholds not calibrated: {exc}"})
+            return
+        update_metadata(cfg.out, {THRESHOLDS_KEY: json.dumps(result.thresholds, sort_keys=True)})
+        self.report({"event": "calibrated", "thresholds": result.thresholds, "table": result.table})
 
     def _budget_spent(self) -> bool:
         return self.config.max_steps is not None and self.global_step >= self.config.max_steps
