@@ -154,4 +154,5 @@ def test_unet_and_pixel_side_by_side(data: Path, tmp_path: Path) -> None:
     md = report.to_markdown()
     assert "| metric | unet · strict | unet · layout | pixel · strict | pixel · layout |" in md
     assert "| class | pairs | unet | pixel |" in md
+    assert "| threshold used | 0.50 | 0.50 | 0.10 | 0.10 |" in md  # no calibration stored: the defaults
     assert EvalReport.from_dict(json.loads(report.to_json())) == report

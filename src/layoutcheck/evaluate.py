@@ -210,6 +210,9 @@ class EvalReport:
             ("median region IoU ↑", lambda r: _fmt(r.median_region_iou)),
             ("median ms / pair ↓", lambda r: _fmt(r.median_ms, 1)),
         ]
+        used = self.config.get("thresholds") or {}
+        if used:  # reports written before thresholds were recorded lack the row
+            rows.append(("threshold used", lambda r: _fmt(used.get(r.label, used.get(f"{r.method} · all")), 2)))
         for name, cell in rows:
             lines.append(f"| {name} | " + " | ".join(cell(r) for r in self.runs) + " |")
         lines += ["", ("¹ strict: change and defect pairs flagged; layout: defect pairs with a region on a "
@@ -277,7 +280,9 @@ def evaluate(config: EvalConfig, *, on_pair: Callable[[int, int], None] | None =
     return EvalReport(
         config={"data": [str(p) for p in config.data], "split": config.split, "methods": list(config.methods),
                 "model": str(config.model) if config.model else None, "levels": list(config.levels),
-                "device": config.device, "threshold": config.threshold, "pixel_threshold": config.pixel_threshold},
+                "device": config.device, "threshold": config.threshold, "pixel_threshold": config.pixel_threshold,
+                # what each judge really used (the U-Net's default: the model's calibrated threshold)
+                "thresholds": {f"{m} · {lv or 'all'}": j.threshold for m, lv, j in judges}},
         counts={"pairs": len(samples), **{k: kinds.count(k) for k in ("benign", "change", "defect")}},
         runs=runs, pairs=tuple(outcomes),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
