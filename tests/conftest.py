@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +46,14 @@ def pair_dir(tmp_path: Path) -> tuple[Path, Path]:
     write_png(ref / "sub" / "deep.png", base)
     write_png(cand / "sub" / "deep.png", base)
     return ref, cand
+
+
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """Tiny networks run fastest on one torch thread; two OpenMP threads on a busy 2-core box crawl."""
+    import torch  # only the tests that run a network pay for the import
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

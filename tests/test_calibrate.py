@@ -4,7 +4,6 @@ picked thresholds travel in the model file to every judge built without --thresh
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +17,6 @@ from layoutcheck.errors import InputError, ModelError
 from layoutcheck.judges import get_judge
 
 H, W = 96, 128
-
-
-@pytest.fixture
-def one_thread() -> Iterator[None]:
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -123,17 +122,6 @@ def test_bad_configs(data: Path, tmp_path: Path) -> None:
     DatasetWriter(empty)
     with pytest.raises(InputError, match="no samples"):
         evaluate(EvalConfig(data=(empty,), methods=("pixel",)))
-
-
-@pytest.fixture
-def one_thread() -> Iterator[None]:
-    """A tiny network is fastest on one thread; two OpenMP threads on a busy 2-core box crawl."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.usefixtures("one_thread")
