@@ -108,3 +108,53 @@ def test_region_names_the_dom_element_from_the_sidecar(tmp_path: Path) -> None:
     )
     (pair,) = compare_paths(a, b, PixelJudge()).pairs
     assert pair.regions[0].element == "#promo"
+
+
+def change_everywhere_model(path: Path) -> Path:
+    """A real (tiny) model file whose weights call every pixel it sees a ``change``.
+
+    The head's weights are zero and its bias favours class 1, so wherever the judge runs the
+    network (the tiles near a difference) the output is "changed, nothing broken", and nothing
+    anywhere else: a known answer through the whole real pipeline.
+    """
+    import torch
+
+    from layoutcheck.model import ModelConfig, build_model
+    from layoutcheck.weights import save_model
+
+    model = build_model(ModelConfig(base=4, depth=2))
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+        model.head.bias[1] = 10.0
+    save_model(model, path)
+    return path
+
+
+def test_layout_level_reports_changes_named_by_element_and_passes(tmp_path: Path) -> None:
+    from layoutcheck.segment import UNetJudge
+
+    model = change_everywhere_model(tmp_path / "change.safetensors")
+    base = page_like()
+    changed = base.copy()
+    changed[150:180, 20:120] = (30, 160, 60)
+    a = write_png(tmp_path / "ref" / "p.png", base)
+    b = write_png(tmp_path / "cand" / "p.png", changed)
+    write_sidecar(
+        b.with_suffix(".json"),
+        Sidecar(name="p", url="file:///p.html", viewport=(320, 240), size=(320, 240),
+                elements=(ElementBox("body", "body", (0, 0, 320, 240)),)),
+    )
+    (layout,) = compare_paths(a, b, UNetJudge(model, level="layout", device="cpu"), out_dir=tmp_path / "r").pairs
+    assert layout.verdict is Verdict.PASS and layout.regions == () and layout.diff_pixels == 0
+    (change,) = layout.changes
+    assert change.kind == "change" and change.element == "body" and change.score > 0.99
+    assert change.x <= 20 and change.y <= 150 and change.x + change.w >= 120 and change.y + change.h >= 180
+    saved = RunResult.from_dict(json.loads((tmp_path / "r" / "result.json").read_text()))
+    assert saved.pairs[0].changes == layout.changes
+
+    (strict,) = compare_paths(a, b, UNetJudge(model, level="strict", device="cpu")).pairs
+    assert strict.verdict is Verdict.FAIL and strict.changes == ()
+    assert [(r.kind, r.x, r.y, r.w, r.h, r.element) for r in strict.regions] == [
+        (c.kind, c.x, c.y, c.w, c.h, c.element) for c in layout.changes
+    ]

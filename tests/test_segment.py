@@ -118,16 +118,17 @@ def _stub_forward(cls: int) -> object:
 
 
 @pytest.mark.parametrize(
-    ("cls", "level", "kinds", "colour"),
+    ("cls", "level", "kinds", "changes", "colour"),
     [
-        (2, "strict", ["overlap"], segment._RED),
-        (2, "layout", ["overlap"], segment._RED),
-        (1, "strict", ["change"], segment._BLUE),
-        (1, "layout", [], segment._BLUE),  # a change does not fail the layout level, but shows
+        (2, "strict", ["overlap"], [], segment._RED),
+        (2, "layout", ["overlap"], [], segment._RED),
+        (1, "strict", ["change"], [], segment._BLUE),
+        (1, "layout", [], ["change"], segment._BLUE),  # a change does not fail the layout level: reported
     ],
 )
 def test_levels_kinds_scores_and_overlay(
-    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, cls: int, level: str, kinds: list[str], colour: tuple[int, ...]
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, cls: int, level: str, kinds: list[str], changes: list[str],
+    colour: tuple[int, ...],
 ) -> None:
     monkeypatch.setattr(ChangeSegmenter, "forward", _stub_forward(cls))
     ref = page_like(640, 480)
@@ -135,11 +136,74 @@ def test_levels_kinds_scores_and_overlay(
     cand[200:240, 100:300] = (20, 160, 60)
     result = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32").judge(ref, cand)
     assert [r.kind for r in result.regions] == kinds
-    for r in result.regions:
+    assert [r.kind for r in result.changes] == changes
+    for r in result.regions + result.changes:
         assert (r.x, r.y, r.w, r.h) == (100, 200, 200, 40) and r.score == 1.0
     assert result.diff_pixels == (200 * 40 if kinds else 0)
     assert result.overlay is not None and tuple(result.overlay[220, 200]) == colour
     assert not result.overlay[100, 50].any()
+
+
+def _blob_logits(shape: tuple[int, int], blobs: list[tuple[int, tuple[slice, slice]]]) -> torch.Tensor:
+    """``(1, 14, H, W)`` logits: ``none`` (5) everywhere, class ``c`` at 12 inside each blob."""
+    logits = torch.zeros(1, len(CLASS_NAMES), *shape)
+    logits[:, 0] = 5.0
+    for cls, (rows, cols) in blobs:
+        logits[0, 0, rows, cols] = 0.0
+        logits[0, cls, rows, cols] = 12.0
+    return logits
+
+
+def _write_tile(maps: segment._Maps, logits: torch.Tensor, y0: int) -> None:
+    """Hand ``logits`` to ``maps`` as one tile owning all its pixels, its top at row ``y0``."""
+    h, w = logits.shape[-2:]
+    maps.write(logits, [(0, 0, h, w)], [(y0, y0 + h, 0, w)])
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_maps_report_changes_at_layout_and_fail_them_at_strict(level: str) -> None:
+    # Two tiles of a tall page, far apart (two row bands): a change blob in the first, an
+    # overflow (a defect) in the second.
+    tile = (64, 96)
+    change = _blob_logits(tile, [(1, (slice(10, 30), slice(8, 48)))])
+    defect = _blob_logits(tile, [(3, (slice(20, 36), slice(40, 90)))])
+    maps = segment._Maps((400, 96), level, 0.5)
+    _write_tile(maps, change, 0)
+    _write_tile(maps, defect, 300)
+    result = maps.judgement(gap=8, min_pixels=16)
+
+    p_any = 1.0 - torch.softmax(change, dim=1)[0, 0, 10, 8].item()  # every blob pixel alike
+    p_defect = 1.0 - torch.softmax(defect, dim=1)[0, [0, 1], 20, 40].sum().item()
+    failing = [(r.kind, r.x, r.y, r.w, r.h) for r in result.regions]
+    if level == "layout":
+        assert failing == [("overflow", 40, 320, 50, 16)]
+        (reported,) = result.changes
+        assert (reported.kind, reported.x, reported.y, reported.w, reported.h) == ("change", 8, 10, 40, 20)
+        assert reported.score == pytest.approx(p_any, abs=1e-4)
+        assert result.diff_pixels == 50 * 16  # the failing pixels only
+    else:
+        assert failing == [("change", 8, 10, 40, 20), ("overflow", 40, 320, 50, 16)]
+        assert result.changes == ()  # at strict every change fails
+        assert result.diff_pixels == 40 * 20 + 50 * 16
+    assert result.regions[-1].score == pytest.approx(p_defect, abs=1e-4)
+    overlay = result.overlay
+    assert overlay is not None and overlay.shape == (400, 96, 4)
+    assert tuple(overlay[15, 20]) == segment._BLUE and tuple(overlay[330, 60]) == segment._RED
+    assert not overlay[100:300].any() and not overlay[0, 0].any()
+
+
+def test_maps_leave_the_fringe_of_a_failure_to_that_failure() -> None:
+    # A defect whose border the network calls a change: one failing region, no change beside it;
+    # a change far enough away is still reported.
+    logits = _blob_logits(
+        (64, 128),
+        [(1, (slice(8, 40), slice(8, 60))), (4, (slice(12, 36), slice(12, 56))), (1, (slice(20, 50), slice(90, 120)))],
+    )
+    maps = segment._Maps((64, 128), "layout", 0.5)
+    _write_tile(maps, logits, 0)
+    result = maps.judgement(gap=8, min_pixels=16)
+    assert [(r.kind, r.x, r.y, r.w, r.h) for r in result.regions] == [("viewport-overflow", 12, 12, 44, 24)]
+    assert [(r.kind, r.x, r.y, r.w, r.h) for r in result.changes] == [("change", 90, 20, 30, 30)]
 
 
 def test_deterministic(tiny: ChangeSegmenter, tiny_file: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from layoutcheck.elements import element_under, read_sidecar, sidecar_path
+from layoutcheck.elements import ElementBox, element_under, read_sidecar, sidecar_path
 from layoutcheck.errors import InputError
 from layoutcheck.fsutil import staged_dir
 from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
@@ -96,13 +96,16 @@ def compare_pair(
     regions += bands
     if judgement.overlay is not None or bands:
         arrays["diff"] = _overlay(judgement.overlay, (h, w), cand.shape[:2])
-    regions = _name_elements(regions, candidate)
-    verdict = Verdict.FAIL if regions else Verdict.PASS
+    elements = _element_boxes(candidate) if regions or judgement.changes else None
+    regions = _name_elements(regions, elements)
+    changes = _name_elements(list(judgement.changes), elements)
+    verdict = Verdict.FAIL if regions else Verdict.PASS  # changes are reported, never failing
     return (
         PairResult(
             name=name,
             verdict=verdict,
             regions=tuple(regions),
+            changes=tuple(changes),
             reference=str(reference),
             candidate=str(candidate),
             reference_size=_size(ref),
@@ -186,17 +189,23 @@ def _overlay(overlay: np.ndarray | None, common: tuple[int, int], cand_shape: tu
     return out
 
 
-def _name_elements(regions: list[Region], candidate: Path | None) -> list[Region]:
-    """Attach the DOM element under each region when the candidate has a sidecar."""
-    if candidate is None or not regions:
-        return regions
+def _element_boxes(candidate: Path | None) -> tuple[ElementBox, ...] | None:
+    """The element boxes of the candidate's sidecar, None when it has none (or a bad one)."""
+    if candidate is None:
+        return None
     path = sidecar_path(candidate)
     if not path.is_file():
-        return regions
+        return None
     try:
-        elements = read_sidecar(path).elements
+        return read_sidecar(path).elements
     except InputError as exc:
-        warnings.warn(f"ignoring element boxes: {exc}", stacklevel=2)
+        warnings.warn(f"ignoring element boxes: {exc}", stacklevel=3)
+        return None
+
+
+def _name_elements(regions: list[Region], elements: tuple[ElementBox, ...] | None) -> list[Region]:
+    """Attach the DOM element under each region, when the candidate's element boxes are known."""
+    if not elements:
         return regions
     named = []
     for r in regions:

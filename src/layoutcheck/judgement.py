@@ -16,11 +16,17 @@ from layoutcheck.results import Region
 
 @dataclass(frozen=True)
 class Judgement:
-    """What a judge found on one pair of equal-size images."""
+    """What a judge found on one pair of equal-size images.
+
+    ``regions`` fail the pair. ``changes`` are real changes the judge's level lets pass (kind
+    ``"change"``, scored by their mean p(change) + p(defect)): reported, never failing. Only the
+    U-Net judge at ``level="layout"`` fills them; at ``strict`` every change is a failing region.
+    """
 
     regions: tuple[Region, ...]
-    diff_pixels: int
+    diff_pixels: int  # pixels judged failing (changes not counted)
     overlay: np.ndarray | None  # (H, W, 4) uint8 RGBA, transparent where nothing was found
+    changes: tuple[Region, ...] = ()
 
 
 class Judge(Protocol):

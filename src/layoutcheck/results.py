@@ -28,7 +28,8 @@ class Region:
     """One flagged rectangle, in candidate-image pixels.
 
     ``kind`` names what the judge saw: ``"diff"`` (pixel judge), ``"size"`` (the band where one
-    image is larger than the other), and later the U-Net's classes. ``score`` is in [0, 1].
+    image is larger than the other), or a U-Net class (``"change"``, ``"overlap"``, ...; see
+    :data:`layoutcheck.dataset.CLASS_NAMES`). ``score`` is in [0, 1].
     ``element`` is the CSS selector of the DOM element under the region, when the capture left an
     element-box sidecar beside the candidate.
     """
@@ -68,11 +69,16 @@ class PairImages:
 
 @dataclass(frozen=True)
 class PairResult:
-    """The verdict on one reference/candidate pair."""
+    """The verdict on one reference/candidate pair.
+
+    ``regions`` are what failed; ``changes`` are real changes the judge reported without failing
+    them (the U-Net at ``level="layout"``). The verdict depends on ``regions`` only.
+    """
 
     name: str
     verdict: Verdict
     regions: tuple[Region, ...] = ()
+    changes: tuple[Region, ...] = ()
     reference: str | None = None  # source path as given by the user
     candidate: str | None = None
     reference_size: tuple[int, int] | None = None  # (width, height)
@@ -87,6 +93,7 @@ class PairResult:
             "name": self.name,
             "verdict": self.verdict.value,
             "regions": [r.to_dict() for r in self.regions],
+            "changes": [r.to_dict() for r in self.changes],
             "reference": self.reference,
             "candidate": self.candidate,
             "reference_size": list(self.reference_size) if self.reference_size else None,
@@ -106,6 +113,7 @@ class PairResult:
             name=str(data["name"]),
             verdict=Verdict(data["verdict"]),
             regions=tuple(Region.from_dict(r) for r in data.get("regions", [])),
+            changes=tuple(Region.from_dict(r) for r in data.get("changes", [])),  # older files: none
             reference=data.get("reference"),
             candidate=data.get("candidate"),
             reference_size=size(data.get("reference_size")),

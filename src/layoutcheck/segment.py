@@ -257,8 +257,11 @@ class UNetJudge:
     ``level="strict"`` fails regions where p(change) + p(defect) > ``threshold``, with the most
     likely non-``none`` class as their kind; ``level="layout"`` fails only regions where p(defect)
     (classes 2..13 summed) > ``threshold``, with the most likely defect class as their kind.
-    Only failing regions are returned (a region is a failure); the overlay also shows, in blue,
-    the changes that did not fail. A region's score is its mean failing probability.
+    ``regions`` holds only failures. At ``layout``, the real changes that do not fail
+    (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
+    ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
+    The overlay shows failures in red and changes in blue. A region's score is its mean
+    failing probability; a change's, its mean p(change) + p(defect).
 
     The model loads on first use (identical and near-identical pairs never load it) and stays
     cached for the process, per file and device.
@@ -322,12 +325,16 @@ class UNetJudge:
 
 
 class _Maps:
-    """Compact per-pixel results of a page: what the judge's level needs, 5 or 6 bytes a pixel.
+    """Compact per-pixel results of a page: what the judge's level needs, 5 bytes a pixel.
 
-    ``score`` is what fails a pixel: 1 - p(none) for ``strict``, p(classes >= 2) for ``layout``;
-    ``kind`` the most likely class among 1.. (strict) or 2.. (layout); ``changed`` (layout only)
-    where 1 - p(none) > threshold, for the overlay's blue. Pixels no tile wrote stay 0: certainly
-    nothing, and only the row bands that tiles wrote are looked at again.
+    ``kind`` is the pixel's class as the level sees it. At ``strict``: the most likely class
+    among 1.. (``score > threshold`` fails). At ``layout``: the most likely defect class (2..)
+    where p(classes >= 2) > threshold (these fail), 1 where only 1 - p(none) > threshold (a
+    change that does not fail), else 0. ``score`` is what the pixel's region averages: 1 - p(none)
+    at ``strict``; at ``layout`` p(classes >= 2) on failing pixels and 1 - p(none) elsewhere.
+    Deciding the layout classes on the device keeps one score map where two would be needed.
+    Pixels no tile wrote stay 0: certainly nothing, and only the row bands that tiles wrote are
+    looked at again.
     """
 
     def __init__(self, shape: tuple[int, int], level: str, threshold: float) -> None:
@@ -335,7 +342,6 @@ class _Maps:
         # np.zeros maps untouched pages lazily: a tall page with one changed tile costs little.
         self.score = np.zeros(shape, dtype=np.float32)  # (H, W)
         self.kind = np.zeros(shape, dtype=np.uint8)  # (H, W)
-        self.changed = np.zeros(shape, dtype=bool) if level == "layout" else None  # (H, W)
         self.rows: set[tuple[int, int]] = set()  # row bands written
 
     def write(self, logits: torch.Tensor, crops: Sequence[_Box], boxes: Sequence[_Box]) -> None:
@@ -347,52 +353,79 @@ class _Maps:
         defects = logits.shape[1] > FIRST_DEFECT
         # argmax of the logits = argmax of the probabilities; ties go to the lower class.
         top, idx = logits[:, FIRST_DEFECT:].max(dim=1) if defects else (None, None)  # (B, th, tw)
-        changed = None
         if self.level == "strict":
             score = 1.0 - p_none
             kind = torch.ones_like(p_none, dtype=torch.uint8)
             if top is not None and idx is not None:
                 kind = torch.where(logits[:, 1] >= top, kind, (idx + FIRST_DEFECT).to(torch.uint8))
         else:
-            score = (1.0 - p_none - torch.exp(logits[:, 1] - lse)).clamp_(min=0.0)
-            kind = torch.zeros_like(p_none, dtype=torch.uint8)
+            p_any = 1.0 - p_none  # (B, th, tw): p(change) + p(defect)
+            p_defect = (p_any - torch.exp(logits[:, 1] - lse)).clamp_(min=0.0)  # (B, th, tw)
+            kind = (p_any > self.threshold).to(torch.uint8)  # 1: a change
+            score = p_any
             if idx is not None:
-                kind = (idx + FIRST_DEFECT).to(torch.uint8)
-            changed = ((1.0 - p_none) > self.threshold).cpu().numpy()
+                fail = p_defect > self.threshold  # (B, th, tw)
+                kind = torch.where(fail, (idx + FIRST_DEFECT).to(torch.uint8), kind)
+                score = torch.where(fail, p_defect, p_any)
         score_np, kind_np = score.cpu().numpy(), kind.cpu().numpy()
         for k, ((top_, left, h, w), (y0, y1, x0, x1)) in enumerate(zip(crops, boxes, strict=True)):
             own = (k, slice(top_, top_ + h), slice(left, left + w))
             self.score[y0:y1, x0:x1] = score_np[own]
             self.kind[y0:y1, x0:x1] = kind_np[own]
-            if self.changed is not None and changed is not None:
-                self.changed[y0:y1, x0:x1] = changed[own]
             self.rows.add((y0, y1))
 
     def judgement(self, *, gap: int, min_pixels: int) -> Judgement:
         regions: list[Region] = []
+        changes: list[Region] = []
         diff_pixels = 0
         overlay: np.ndarray | None = None
         # Bands of written rows more than `gap` apart: no region can join two of them.
         for y0, y1 in _merge_intervals(sorted(self.rows), gap):
             score, kind = self.score[y0:y1], self.kind[y0:y1]  # (h, W) views
-            fail = score > self.threshold  # (h, W)
+            if self.level == "strict":
+                fail = score > self.threshold  # (h, W)
+                change = None
+            else:
+                fail = kind >= FIRST_DEFECT  # (h, W)
+                change = kind == 1  # (h, W): changed, not failing
             diff_pixels += int(np.count_nonzero(fail))
-            for x, y, w, h in mask_to_boxes(fail, gap=gap, min_pixels=min_pixels):
+            boxes = mask_to_boxes(fail, gap=gap, min_pixels=min_pixels)
+            for x, y, w, h in boxes:
                 inside = fail[y : y + h, x : x + w]  # (h, w)
                 values = score[y : y + h, x : x + w][inside]  # (n,)
                 votes = np.bincount(kind[y : y + h, x : x + w][inside], weights=values, minlength=2)
-                mean = round(min(max(float(np.mean(values, dtype=np.float64)), 0.0), 1.0), 4)
-                regions.append(Region(x=x, y=y + y0, w=w, h=h, score=mean, kind=_class_name(int(np.argmax(votes)))))
-            changed = fail if self.changed is None else self.changed[y0:y1]  # (h, W)
-            if changed.any():
+                kind_name = _class_name(int(np.argmax(votes)))
+                regions.append(Region(x=x, y=y + y0, w=w, h=h, score=_mean(values), kind=kind_name))
+            if change is not None and change.any():
+                for x, y, w, h in mask_to_boxes(change, gap=gap, min_pixels=min_pixels):
+                    if _within_any((x, y, w, h), boxes, gap):
+                        continue  # the fringe of a failure: that region already reports it
+                    values = score[y : y + h, x : x + w][change[y : y + h, x : x + w]]  # (n,)
+                    changes.append(Region(x=x, y=y + y0, w=w, h=h, score=_mean(values), kind=CLASS_NAMES[1]))
+            shown = fail if change is None else fail | change  # (h, W)
+            if shown.any():
                 if overlay is None:
                     overlay = np.zeros((*self.score.shape, 4), dtype=np.uint8)  # (H, W, 4), mapped lazily
                 red = fail & (kind >= FIRST_DEFECT) if self.level == "strict" else fail  # (h, W)
                 for c in range(4):  # a channel at a time: no (n, 4) temporary on a full page
                     plane = overlay[y0:y1, :, c]  # (h, W) view
-                    plane[changed] = _BLUE[c]
+                    plane[shown] = _BLUE[c]
                     plane[red] = _RED[c]
-        return Judgement(regions=tuple(regions), diff_pixels=diff_pixels, overlay=overlay)
+        return Judgement(regions=tuple(regions), diff_pixels=diff_pixels, overlay=overlay, changes=tuple(changes))
+
+
+def _mean(values: np.ndarray) -> float:
+    """A region's score: the mean of its pixels' scores, in [0, 1], to 4 decimals."""
+    return round(min(max(float(np.mean(values, dtype=np.float64)), 0.0), 1.0), 4)
+
+
+def _within_any(box: tuple[int, int, int, int], boxes: Sequence[tuple[int, int, int, int]], gap: int) -> bool:
+    """Whether ``(x, y, w, h)`` lies inside one of ``boxes`` grown by ``gap`` on every side."""
+    x, y, w, h = box
+    return any(
+        x >= bx - gap and y >= by - gap and x + w <= bx + bw + gap and y + h <= by + bh + gap
+        for bx, by, bw, bh in boxes
+    )
 
 
 def _merge_intervals(intervals: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
