@@ -21,24 +21,25 @@ SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["name", "verdict", "regions"],
+                "required": ["name", "verdict", "regions", "changes"],
                 "properties": {
                     "name": {"type": "string"},
                     "verdict": {"enum": ["pass", "fail", "new", "deleted"]},
-                    "regions": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["x", "y", "w", "h", "score", "kind"],
-                            "properties": {
-                                "x": {"type": "integer"}, "y": {"type": "integer"},
-                                "w": {"type": "integer", "minimum": 1}, "h": {"type": "integer", "minimum": 1},
-                                "score": {"type": "number", "minimum": 0, "maximum": 1},
-                                "kind": {"type": "string"},
-                            },
-                        },
-                    },
+                    "regions": {"type": "array", "items": {"$ref": "#/$defs/region"}},
+                    "changes": {"type": "array", "items": {"$ref": "#/$defs/region"}},
                 },
+            },
+        },
+    },
+    "$defs": {
+        "region": {
+            "type": "object",
+            "required": ["x", "y", "w", "h", "score", "kind"],
+            "properties": {
+                "x": {"type": "integer"}, "y": {"type": "integer"},
+                "w": {"type": "integer", "minimum": 1}, "h": {"type": "integer", "minimum": 1},
+                "score": {"type": "number", "minimum": 0, "maximum": 1},
+                "kind": {"type": "string"},
             },
         },
     },
@@ -175,3 +176,31 @@ def test_unet_method_uses_the_shipped_model_by_default(tmp_path: Path, monkeypat
     # The pixel comparator stays available (and is the default).
     code, out, _ = _run("compare", a, b, "--json", "--no-report")
     assert code == 1 and json.loads(out)["method"] == "pixel"
+
+
+def test_layout_level_reports_changes_in_json_and_text(tmp_path: Path) -> None:
+    from .test_compare import change_everywhere_model
+
+    model = str(change_everywhere_model(tmp_path / "change.safetensors"))
+    base = page_like()
+    changed = base.copy()
+    changed[100:140, 40:200] = (30, 160, 60)
+    a, b = str(write_png(tmp_path / "a.png", base)), str(write_png(tmp_path / "b.png", changed))
+    unet = ("--method", "unet", "--model", model, "--device", "cpu", "--no-report")
+    code, out, err = _run("compare", a, b, *unet, "--level", "layout", "--json")
+    assert code == 0, err  # a change breaks nothing: reported, not failed
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    (pair,) = doc["pairs"]
+    assert doc["verdict"] == pair["verdict"] == "pass" and pair["regions"] == []
+    assert [c["kind"] for c in pair["changes"]] == ["change"]
+
+    code, out, err = _run("compare", a, b, *unet, "--level", "layout")
+    assert code == 0, err
+    assert "b.png: 1 change(s), not failing; change " in out
+    assert out.splitlines()[-1].startswith("PASS: 1 pair(s): 1 pass; 1 change(s), not failing")
+
+    code, out, err = _run("compare", a, b, *unet, "--json")  # strict: the same change fails
+    assert code == 1, err
+    (pair,) = json.loads(out)["pairs"]
+    assert [r["kind"] for r in pair["regions"]] == ["change"] and pair["changes"] == []

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from layoutcheck.report import INDEX_NAME, RESULT_NAME, render_html, rerender, w
 from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
 
 EVIL = "<script>alert(1)</script>"
+#: A real change the judge reported without failing it (the U-Net at --level layout).
+CHANGE = Region(x=8, y=24, w=32, h=12, score=0.83, kind="change", element="#hero > h1")
 
 
 def _png(path: Path, size: tuple[int, int], color: tuple[int, ...], mode: str = "RGB") -> str:
@@ -43,8 +46,8 @@ def make_run(out: Path) -> RunResult:
     )
     return RunResult(
         pairs=(
-            PairResult("home@desktop", Verdict.PASS, reference_size=(64, 48), candidate_size=(64, 48),
-                       images=images("home")),
+            PairResult("home@desktop", Verdict.PASS, changes=(CHANGE,), reference_size=(64, 48),
+                       candidate_size=(64, 48), images=images("home")),
             PairResult("checkout@mobile", Verdict.FAIL, regions=regions, reference_size=(64, 48),
                        candidate_size=(64, 48), diff_pixels=12345, images=images("checkout", diff=True)),
             PairResult(EVIL, Verdict.FAIL, regions=(Region(1, 1, 5, 5, 0.5, "diff", element=EVIL),),
@@ -148,6 +151,83 @@ def test_regions_are_boxed_and_listed(report: tuple[RunResult, Path, str]) -> No
     assert "2 &middot; size &middot; 0.40" in section
     assert "<code>#main &gt; .card:nth-child(2)</code>" in section
     assert section.count('<tr data-region="') == 2
+
+
+class _Tags(HTMLParser):
+    """Start tags with their attributes, and the text inside each element with a given class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.open: list[tuple[str, set[str]]] = []  # (tag, classes) of the open elements
+        self.text: dict[str, str] = {}  # class -> text of the elements with it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if tag not in ("img", "input", "br", "meta", "link"):
+            self.open.append((tag, set(attributes.get("class", "").split())))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for _, classes in self.open:
+            for c in classes:
+                self.text[c] = self.text.get(c, "") + data
+
+    def find(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        """Attributes of the ``tag`` elements whose attributes include ``attrs`` (``class_`` for class)."""
+        want = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+
+        def matches(found: dict[str, str]) -> bool:
+            classes = set(found.get("class", "").split())
+            return all(set(v.split()) <= classes if k == "class" else found.get(k) == v for k, v in want.items())
+
+        return [a for t, a in self.tags if t == tag and matches(a)]
+
+
+def _parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_changes_are_listed_muted_and_boxed_in_blue() -> None:
+    defect = Region(x=40, y=30, w=16, h=10, score=0.9, kind="overflow", element="#cart")
+    second = Region(x=2, y=2, w=6, h=4, score=0.61, kind="change")
+    pair = PairResult("cart@desktop", Verdict.FAIL, regions=(defect,), changes=(CHANGE, second),
+                      reference_size=(64, 48), candidate_size=(64, 48), diff_pixels=160,
+                      images=PairImages("r.png", "c.png", "d.png"))  # not checked: no base folder given
+    section = _parse(_section(render_html(RunResult(pairs=(pair,)).to_dict()), "cart@desktop"))
+
+    # The failing regions' list, then the changes' list, muted, numbered c1, c2.
+    lists = section.find("details", class_="region-list")
+    assert [d["class"] for d in lists] == ["region-list", "region-list changes"]
+    assert "Changed, not failing (2)" in section.text["changes"]
+    rows = [a["data-region"] for a in section.find("tr") if "data-region" in a]
+    assert rows == ["1", "c1", "c2"]
+    assert "#hero > h1" in section.text["changes"] and "#cart" not in section.text["changes"]
+    # Boxes: the changes drawn (first, under the failure) in their own style, labelled c1, c2.
+    boxes = section.find("div", class_="box")  # on the overlay, then on the side-by-side candidate
+    drawn = [(b["data-region"], "change" in b["class"].split()) for b in boxes]
+    assert drawn == [("c1", True), ("c2", True), ("1", False)] * 2
+    assert boxes[0]["style"] == "left:12.5%;top:50%;width:50%;height:25%"  # (8, 24, 32, 12) of 64x48
+    assert section.text["changes-note"].split() == ["\u00b7", "2", "changes"]  # beside the FAIL badge
+    assert "changed, not failing" in section.text["changes-fact"]
+
+
+def test_a_passing_pair_with_changes_says_so_in_the_summary(report: tuple[RunResult, Path, str]) -> None:
+    page = _parse(report[2])
+    (row,) = page.find("tr", data_anchor=page.find("section", data_pair="home@desktop")[0]["id"])
+    assert row["data-verdict"] == "pass"
+    summary = _parse(report[2].split('<table class="pairs">', 1)[1].split("</table>", 1)[0])
+    assert summary.text["changes-note"].split() == ["\u00b7", "1", "change"]
+    home = _parse(_section(report[2], "home@desktop"))
+    assert len(home.find("div", class_="box change", data_region="c1")) == 2
+    assert [d["class"] for d in home.find("details", class_="region-list")] == ["region-list changes"]
 
 
 def test_views_and_slider_exist_for_failed_pair(report: tuple[RunResult, Path, str]) -> None:

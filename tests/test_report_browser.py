@@ -157,3 +157,19 @@ def test_link_to_hidden_pair_shows_all(opened: tuple[Page, list[str], list[str]]
     page.evaluate("id => { location.hash = id; }", anchor)
     page.wait_for_function("document.body.dataset.filter === 'all'")
     assert page.locator('section.pair[data-pair="home@desktop"]').is_visible()
+
+
+def test_change_boxes_are_blue_dashed_and_their_rows_show_them(opened: tuple[Page, list[str], list[str]]) -> None:
+    page, errors, _ = opened
+    page.click('button.filter[data-filter="passed"]')
+    section = page.locator('section.pair[data-pair="home@desktop"]')
+    box = section.locator('[data-view-panel="overlay"] .box.change[data-region="c1"]')
+    assert box.is_visible()
+    style = box.evaluate("el => { const s = getComputedStyle(el); return [s.borderTopColor, s.borderTopStyle]; }")
+    assert style == ["rgb(40, 110, 255)", "dashed"]  # the overlay's blue for changes (segment._BLUE)
+    assert section.locator("details.region-list.changes summary").inner_text() == "Changed, not failing (1)"
+    section.locator('[data-role="show-regions"]').uncheck()
+    assert box.is_hidden()
+    section.locator('tr[data-region="c1"]').click()  # brings the boxes back
+    assert box.is_visible()
+    assert errors == []

@@ -18,7 +18,7 @@ import click
 
 from layoutcheck import __version__
 from layoutcheck.errors import LayoutcheckError
-from layoutcheck.results import PairResult, RunResult, Verdict
+from layoutcheck.results import PairResult, Region, RunResult, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,8 +103,10 @@ def _print_summary(run: RunResult, report: Path | None) -> None:
         click.echo(f"  … {len(shown) - limit} more (see the report)")
     counts = run.counts()
     parts = [f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]]
+    changes = sum(len(p.changes) for p in run.pairs)
+    reported = f"; {changes} change(s), not failing" if changes else ""
     verdict = click.style(run.verdict.value.upper(), fg=_COLOUR[run.verdict], bold=True)
-    click.echo(f"{verdict}: {len(run.pairs)} pair(s): {', '.join(parts) or 'none'} [{run.method}]")
+    click.echo(f"{verdict}: {len(run.pairs)} pair(s): {', '.join(parts) or 'none'}{reported} [{run.method}]")
     if report is not None:
         click.echo(f"report: {report}")
 
@@ -113,13 +115,22 @@ def _pair_line(pair: PairResult) -> str:
     mark = click.style(_MARK[pair.verdict], fg=_COLOUR[pair.verdict])
     line = f"{mark} {pair.name}"
     if pair.regions:
-        first = pair.regions[0]
-        where = f"{first.w}x{first.h} at ({first.x},{first.y})"
-        if first.element:
-            where += f" on {first.element}"
-        more = f" (+{len(pair.regions) - 1} more)" if len(pair.regions) > 1 else ""
-        line += f": {len(pair.regions)} region(s), {pair.diff_pixels} px differ; {first.kind} {where}{more}"
+        line += f": {len(pair.regions)} region(s), {pair.diff_pixels} px differ; {_first(pair.regions)}"
+        if pair.changes:
+            line += f"; {len(pair.changes)} change(s), not failing"
+    elif pair.changes:
+        line += f": {len(pair.changes)} change(s), not failing; {_first(pair.changes)}"
     return line
+
+
+def _first(regions: tuple[Region, ...]) -> str:
+    """The first region in words, and how many more there are."""
+    first = regions[0]
+    where = f"{first.w}x{first.h} at ({first.x},{first.y})"
+    if first.element:
+        where += f" on {first.element}"
+    more = f" (+{len(regions) - 1} more)" if len(regions) > 1 else ""
+    return f"{first.kind} {where}{more}"
 
 
 @main.command()

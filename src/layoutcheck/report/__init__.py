@@ -48,10 +48,11 @@ FILTERS: dict[str, Verdict | None] = {
 class _Box:
     """A region placed on a stage, in percent of that stage's size."""
 
-    index: int  # 1-based, as shown in the label and the region table
+    ref: str  # as shown in the label and the region tables: "1", "2"... failing, "c1"... changes
     region: Region
     style: str
     label_inside: bool  # the label would stick out above the stage
+    change: bool  # a reported change, not a failure: drawn in the changes' blue
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class _PairView:
     canvas: tuple[int, int] | None  # stage of the composite views: union of both sizes
     reference_width: str  # CSS width of the reference on the composite stage
     candidate_width: str
-    boxes: tuple[_Box, ...]  # on the composite stage
+    boxes: tuple[_Box, ...]  # on the composite stage: the changes first, so failures lie on top
     candidate_boxes: tuple[_Box, ...]  # on a stage of the candidate's own size
 
 
@@ -182,19 +183,23 @@ def _pct(value: float, whole: int) -> str:
     return f"{100.0 * value / whole:.4g}%"
 
 
-def _boxes(regions: tuple[Region, ...], canvas: tuple[int, int] | None) -> tuple[_Box, ...]:
+def _boxes(pair: PairResult, canvas: tuple[int, int] | None) -> tuple[_Box, ...]:
+    """Boxes of the pair's changes ("c1"...) then of its failing regions ("1"...) on a stage."""
     if canvas is None or canvas[0] <= 0 or canvas[1] <= 0:
-        return ()  # nowhere to place them; the region table still lists them
+        return ()  # nowhere to place them; the region tables still list them
     cw, ch = canvas
+    placed = [(f"c{i}", r, True) for i, r in enumerate(pair.changes, start=1)]
+    placed += [(str(i), r, False) for i, r in enumerate(pair.regions, start=1)]
     return tuple(
         _Box(
-            index=i,
+            ref=ref,
             region=r,
             style=f"left:{_pct(r.x, cw)};top:{_pct(r.y, ch)};width:{_pct(r.w, cw)};height:{_pct(r.h, ch)}",
             # Near the top edge the label goes inside the box: ~18 px at a ~1000 px wide display.
             label_inside=r.y < 0.018 * cw,
+            change=change,
         )
-        for i, r in enumerate(regions, start=1)
+        for ref, r, change in placed
     )
 
 
@@ -216,8 +221,8 @@ def _pair_view(pair: PairResult, base: Path | None) -> _PairView:
         canvas=canvas,
         reference_width=ref_width,
         candidate_width=cand_width,
-        boxes=_boxes(pair.regions, canvas),
-        candidate_boxes=_boxes(pair.regions, cand_size),
+        boxes=_boxes(pair, canvas),
+        candidate_boxes=_boxes(pair, cand_size),
     )
 
 
@@ -236,6 +241,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["size"] = _size
     env.filters["thousands"] = lambda n: f"{int(n):,}"
+    env.filters["changes"] = lambda n: f"{n} change" if n == 1 else f"{n} changes"
     return env
 
 
