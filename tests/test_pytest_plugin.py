@@ -23,6 +23,7 @@ import layoutcheck.report  # noqa: F401
 from layoutcheck.report import pair_anchor
 
 from .conftest import page_like, write_png
+from .test_compare import change_everywhere_model
 
 pytest_plugins = ["pytester"]
 
@@ -185,6 +186,8 @@ def test_options_come_from_the_ini_file_and_flags_win(pytester: pytest.Pytester)
         (["--layoutcheck-threshold=2"], "--layoutcheck-threshold: expected a number in [[]0, 1], got 2.0"),
         (["--layoutcheck-missing=skip"], "--layoutcheck-missing: expected one of fail, create, got 'skip'"),
         (["--layoutcheck-device=tpu"], "--layoutcheck-device: expected auto, cpu, cuda, cuda:N or mps, got 'tpu'"),
+        (["--layoutcheck-level=loose"], "--layoutcheck-level: expected one of strict, layout, got 'loose'"),
+        (["-o", "layoutcheck_level=Layout"], "ini option layoutcheck_level: expected one of strict, layout, got 'Layout'"),
     ],
 )
 def test_bad_option_values_stop_the_run(pytester: pytest.Pytester, args: list[str], message: str) -> None:
@@ -192,6 +195,107 @@ def test_bad_option_values_stop_the_run(pytester: pytest.Pytester, args: list[st
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+# -- check levels (the unet judge's) ------------------------------------------------------------
+
+#: One check of the moved card; CARD_LEVEL, when set, is this check's own level.
+LEVEL_SUITE = """
+import os
+
+import numpy as np
+
+
+def test_card(layoutcheck):
+    img = np.full((90, 120, 3), 255, np.uint8)
+    shift = int(os.environ.get("CARD_SHIFT", "0"))
+    img[20 + shift:50 + shift, 10:60] = (200, 30, 30)
+    layoutcheck.check_image(img, "card", level=os.environ.get("CARD_LEVEL") or None)
+"""
+
+
+def test_plugin_levels_are_the_unet_judges() -> None:
+    from layoutcheck.pytest_plugin._settings import LEVELS
+    from layoutcheck.segment import LEVELS as JUDGE_LEVELS
+
+    assert LEVELS == JUDGE_LEVELS
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_layout_level_passes_a_real_change_and_the_summary_names_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import layoutcheck.segment  # noqa: F401 - loaded before the in-process runs, like numpy above
+
+    # A real model file whose head calls every pixel the network looks at a change: the moved
+    # card is a real change, nothing broken. Strict fails it; layout passes it and says so.
+    monkeypatch.setenv("LAYOUTCHECK_MODEL", str(change_everywhere_model(pytester.path / "change.safetensors")))
+    _suite(pytester, LEVEL_SUITE)
+    unet = ("--layoutcheck-method=unet", "--layoutcheck-device=cpu")
+    pytester.runpytest(*unet, "--layoutcheck-update").assert_outcomes(passed=1)
+    monkeypatch.setenv("CARD_SHIFT", "6")
+
+    result = pytester.runpytest(*unet)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "layoutcheck: 'card' differs from its baseline: 1 region(s), * pixel(s) differ "
+        "[[]unet judge, level strict, threshold 0.5]",
+        "  1. * at (*)  change  score 1.00",
+        "*layoutcheck: 1 screenshot(s): 1 fail",
+    ])
+    _no_internals(result.stdout.str())
+
+    result = pytester.runpytest(*unet, "--layoutcheck-level=layout", "--junitxml=junit.xml")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "*layoutcheck: 1 screenshot(s): 1 pass; 1 change(s), not failing",
+        "  test_suite.py::test_card::card: pass, 1 change(s), not failing: * at (*)  change  score 1.00",
+        "layoutcheck: report: layoutcheck-report/index.html",
+    ])
+    (pair,) = _result(pytester)["pairs"]
+    assert pair["verdict"] == "pass" and pair["regions"] == [] and len(pair["changes"]) == 1
+    assert '<property name="layoutcheck_changes" value="1"' in (pytester.path / "junit.xml").read_text()
+
+    # The ini key sets the run's level, a flag overrides it, and a check's own level wins over both.
+    pytester.makeini("[pytest]\nlayoutcheck_level = layout\n")
+    pytester.runpytest(*unet).assert_outcomes(passed=1)
+    pytester.runpytest(*unet, "--layoutcheck-level=strict").assert_outcomes(failed=1)
+    monkeypatch.setenv("CARD_LEVEL", "strict")
+    pytester.runpytest(*unet).assert_outcomes(failed=1)
+    monkeypatch.setenv("CARD_LEVEL", "layout")
+    pytester.runpytest(*unet, "--layoutcheck-level=strict").assert_outcomes(passed=1)
+
+    # Updating accepts a reported change: the baseline is refreshed, and strict then passes.
+    result = pytester.runpytest(*unet, "--layoutcheck-update")
+    result.stdout.fnmatch_lines(["*1 screenshot(s): 1 new; 1 baseline(s) written"])
+    monkeypatch.delenv("CARD_LEVEL")
+    pytester.runpytest(*unet, "--layoutcheck-level=strict").assert_outcomes(passed=1)
+
+
+def test_a_level_with_the_pixel_method_is_ignored_with_a_warning(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As `layoutcheck compare --method pixel --level layout`: the pixel judge has no levels.
+    _suite(pytester, LEVEL_SUITE)
+    pytester.runpytest("--layoutcheck-update").assert_outcomes(passed=1)
+    monkeypatch.setenv("CARD_SHIFT", "6")
+    result = pytester.runpytest("--layoutcheck-level=layout")
+    result.assert_outcomes(failed=1, warnings=1)
+    result.stdout.fnmatch_lines([
+        "*PytestConfigWarning: layoutcheck: level 'layout' (--layoutcheck-level) is ignored with the pixel "
+        "method, which fails on any difference; levels are the unet judge's (--layoutcheck-method unet)",
+    ])
+    monkeypatch.setenv("CARD_LEVEL", "layout")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1, warnings=1)
+    result.stdout.fnmatch_lines([
+        "*/test_suite.py:*: UserWarning: layoutcheck: level 'layout' (this check's level=) is ignored with the pixel*",
+    ])
+    monkeypatch.setenv("CARD_LEVEL", "loose")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["layoutcheck: 'card': level must be one of strict, layout, got 'loose'"])
+    _no_internals(result.stdout.str())
 
 
 # -- names, inputs ---------------------------------------------------------------------------

@@ -106,12 +106,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     summary = config.stash.get(_SUMMARY, None)
     if summary is None:
         return
-    counts = ", ".join(f"{n} {v}" for v, n in summary.counts.items() if n)
-    line = f"layoutcheck: {sum(summary.counts.values())} screenshot(s): {counts}"
-    if summary.baselines_written:
-        line += f"; {summary.baselines_written} baseline(s) written"
     terminalreporter.write_sep("-", "layoutcheck")
-    terminalreporter.write_line(line)
+    for line in summary.lines():
+        terminalreporter.write_line(line)
     if summary.index is not None:
         terminalreporter.write_line(f"layoutcheck: report: {_relative(summary.index, config)}")
     else:

@@ -8,8 +8,10 @@ the test fails with the message alone, and no plugin frame shows in the output.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import warnings
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,13 +28,14 @@ from layoutcheck.fsutil import atomic_write_bytes
 from layoutcheck.imageio import encode_png
 from layoutcheck.judges import Judge, get_judge
 from layoutcheck.pytest_plugin._candidate import Candidate, image_candidate, shoot
-from layoutcheck.pytest_plugin._results import WRITTEN, Recorder
-from layoutcheck.pytest_plugin._settings import Settings
+from layoutcheck.pytest_plugin._results import WRITTEN, Recorder, region_text
+from layoutcheck.pytest_plugin._settings import LEVELS, Settings, pixel_level_message
 from layoutcheck.report import INDEX_NAME
 
 # The report's own anchor function, so that the link in a failure always matches the page.
 from layoutcheck.report import pair_anchor as report_anchor
-from layoutcheck.results import PairImages, PairResult, Region, Verdict
+from layoutcheck.results import PairImages, PairResult, Verdict
+from layoutcheck.weights import ENV_VAR as MODEL_ENV_VAR
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -41,10 +44,10 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]{0,119}")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+=,\[\]-]")
 _REGIONS_SHOWN = 10
 
-#: One judge per (method, threshold, device) per process: the U-Net loads its weights once per
-#: worker, on first use. A judge that failed to build is remembered too, so a missing model costs
-#: one attempt, not one per test.
-_JUDGES: dict[tuple[str, float | None, str], Judge | LayoutcheckError] = {}
+#: One judge per (method, threshold, level, device, model variable) per process: the U-Net loads
+#: its weights once per worker, on first use. A judge that failed to build is remembered too, so a
+#: missing model costs one attempt, not one per test.
+_JUDGES: dict[tuple[str, float | None, str, str, str | None], Judge | LayoutcheckError] = {}
 
 
 class LayoutCheck:
@@ -70,6 +73,7 @@ class LayoutCheck:
         hide: Sequence[str] | str = (),
         css: str = "",
         threshold: float | None = None,
+        level: str | None = None,
         timeout_ms: int = 30_000,
     ) -> PairResult:
         """Take a stable screenshot of a loaded Playwright page and compare it with its baseline.
@@ -83,6 +87,8 @@ class LayoutCheck:
             hide: CSS selectors made invisible (``visibility: hidden``, layout kept).
             css: extra CSS injected before the screenshot.
             threshold: the judge threshold for this check (default: the run's).
+            level: the unet judge's level for this check, ``"strict"`` or ``"layout"`` (default:
+                the run's); at ``layout`` real changes are reported, not failed.
             timeout_ms: time limit of each screenshot.
 
         Returns:
@@ -99,18 +105,22 @@ class LayoutCheck:
                 css=css,
                 timeout_ms=timeout_ms,
             )
-            return self._judge(name, shoot(page, name, options), threshold)
+            return self._judge(name, shoot(page, name, options), threshold, level)
         except LayoutcheckError as exc:
             error = exc
         _fail(f"layoutcheck: {name!r}: {error}")  # outside the except: no chained traceback
 
-    def check_image(self, image: Any, name: str, *, threshold: float | None = None) -> PairResult:
+    def check_image(
+        self, image: Any, name: str, *, threshold: float | None = None, level: str | None = None
+    ) -> PairResult:
         """Compare an image made any other way with its baseline.
 
         Args:
             image: a file path, a Pillow image, an ``(H, W, 3|4)`` ``uint8`` array, or PNG bytes.
             name: the screenshot's name, unique within the test.
             threshold: the judge threshold for this check (default: the run's).
+            level: the unet judge's level for this check, ``"strict"`` or ``"layout"`` (default:
+                the run's); at ``layout`` real changes are reported, not failed.
 
         Returns:
             The pair's result (pass, or new when a baseline was written).
@@ -118,7 +128,7 @@ class LayoutCheck:
         __tracebackhide__ = True
         try:
             name = self._claim(name)
-            return self._judge(name, image_candidate(image), threshold)
+            return self._judge(name, image_candidate(image), threshold, level)
         except LayoutcheckError as exc:
             error = exc
         _fail(f"layoutcheck: {name!r}: {error}")
@@ -141,11 +151,16 @@ class LayoutCheck:
         self._names.add(stem)
         return stem
 
-    def _judge(self, name: str, cand: Candidate, threshold: float | None) -> PairResult:
+    def _judge(self, name: str, cand: Candidate, threshold: float | None, level: str | None) -> PairResult:
         __tracebackhide__ = True
         s = self._recorder.settings
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise InputError(f"threshold must be a number in [0, 1], got {threshold}")
+        if level is not None and level not in LEVELS:
+            raise InputError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        if level not in (None, "strict") and s.method == "pixel":
+            # stacklevel 3: the test's line (_judge <- check/check_image <- the test)
+            warnings.warn(pixel_level_message(str(level), "this check's level="), UserWarning, stacklevel=3)
         baseline = s.baseline_dir / _test_dir(self._item, Path(self._item.config.rootpath)) / f"{name}.png"
         folder_rel = self._recorder.next_folder()
         folder = s.stage / folder_rel
@@ -172,7 +187,7 @@ class LayoutCheck:
             _fail(self._missing_message(name, baseline, pair))
 
         try:
-            judge = _judge_for(s, threshold)
+            judge = _judge_for(s, threshold, level)
             result, arrays = compare_pair(pair.name, baseline, cand_path, judge)
         except ImageError as exc:
             if s.update:
@@ -189,7 +204,9 @@ class LayoutCheck:
                 return self._record(pair, baseline=WRITTEN)
             raise
 
-        if s.update and result.verdict is Verdict.FAIL:
+        # A change the layout level reports is real, not noise: updating accepts it too, so the
+        # next run compares against what the page now is.
+        if s.update and (result.verdict is Verdict.FAIL or result.changes):
             _write_baseline(baseline, cand)
             return self._record(pair, baseline=WRITTEN)
         result = replace(
@@ -209,6 +226,7 @@ class LayoutCheck:
             ("layoutcheck_name", pair.name),
             ("layoutcheck_verdict", pair.verdict.value),
             ("layoutcheck_regions", str(len(pair.regions))),
+            ("layoutcheck_changes", str(len(pair.changes))),
             ("layoutcheck_report", self._report_link(pair)),
         ]
         if baseline:
@@ -248,13 +266,17 @@ class LayoutCheck:
 
     def _diff_message(self, name: str, baseline: Path, pair: PairResult, judge: Judge) -> str:
         regions = pair.regions
+        level = getattr(judge, "level", None)  # the unet judge's; the pixel judge has none
+        judged = f"{judge.method} judge" + (f", level {level}" if level else "") + f", threshold {judge.threshold:g}"
         head = (
             f"layoutcheck: {name!r} differs from its baseline: {len(regions)} region(s), "
-            f"{pair.diff_pixels:,} pixel(s) differ [{judge.method} judge, threshold {judge.threshold:g}]"
+            f"{pair.diff_pixels:,} pixel(s) differ [{judged}]"
         )
         if pair.reference_size != pair.candidate_size:
             head += f"; size {_size(pair.reference_size)} -> {_size(pair.candidate_size)}"
-        lines = [head] + [f"  {i}. {_region(r)}" for i, r in enumerate(regions[:_REGIONS_SHOWN], start=1)]
+        if pair.changes:
+            head += f"; {len(pair.changes)} change(s), not failing"
+        lines = [head] + [f"  {i}. {region_text(r)}" for i, r in enumerate(regions[:_REGIONS_SHOWN], start=1)]
         if len(regions) > _REGIONS_SHOWN:
             lines.append(f"  … {len(regions) - _REGIONS_SHOWN} more in the report")
         return "\n".join(
@@ -267,11 +289,6 @@ class LayoutCheck:
 def _fail(message: str) -> NoReturn:
     __tracebackhide__ = True
     pytest.fail(message, pytrace=False)
-
-
-def _region(r: Region) -> str:
-    text = f"{r.w}x{r.h} at ({r.x}, {r.y})  {r.kind}  score {r.score:.2f}"
-    return text + (f"  on {r.element}" if r.element else "")
 
 
 def _size(size: tuple[int, int] | None) -> str:
@@ -302,12 +319,16 @@ def _safe(part: str) -> str:
     return f"{cleaned[:80]}-{hashlib.sha1(part.encode('utf-8')).hexdigest()[:8]}"
 
 
-def _judge_for(settings: Settings, threshold: float | None) -> Judge:
+def _judge_for(settings: Settings, threshold: float | None, level: str | None) -> Judge:
     t = threshold if threshold is not None else settings.threshold
-    key = (settings.method, t, settings.device)
+    lv = level if level is not None else settings.level
+    if settings.method == "pixel":
+        lv = "strict"  # the pixel judge has no levels (warned about at configure time or per check)
+    # The model variable is part of the key: the same process may see it change (pytester runs).
+    key = (settings.method, t, lv, settings.device, os.environ.get(MODEL_ENV_VAR))
     if key not in _JUDGES:
         try:
-            kwargs = {"device": settings.device} if settings.method == "unet" else {}
+            kwargs: dict[str, Any] = {"level": lv, "device": settings.device} if settings.method == "unet" else {}
             _JUDGES[key] = get_judge(settings.method, t, **kwargs)
         except LayoutcheckError as exc:
             _JUDGES[key] = exc

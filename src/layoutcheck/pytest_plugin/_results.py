@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from layoutcheck.pytest_plugin._settings import Settings
-from layoutcheck.results import PairResult, RunResult
+from layoutcheck.results import PairResult, Region, RunResult
 
 WORKERS_DIR = ".workers"
 
 #: What a check did to its baseline, as recorded per line.
 WRITTEN = "written"
+
+#: Pairs with reported changes the terminal summary names one by one; the rest are counted.
+_CHANGED_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,33 @@ class Summary:
     baselines_written: int
     index: Path | None  # None when the report could not be written
     problem: str | None = None
+    changed: tuple[PairResult, ...] = ()  # pairs with changes reported, not failed (unet, level layout)
+
+    def lines(self) -> list[str]:
+        """The summary's text, one line per entry (without the report line)."""
+        counts = ", ".join(f"{n} {v}" for v, n in self.counts.items() if n)
+        head = f"layoutcheck: {sum(self.counts.values())} screenshot(s): {counts}"
+        changes = sum(len(p.changes) for p in self.changed)
+        if changes:
+            head += f"; {changes} change(s), not failing"
+        if self.baselines_written:
+            head += f"; {self.baselines_written} baseline(s) written"
+        lines = [head]
+        for pair in self.changed[:_CHANGED_SHOWN]:
+            first = region_text(pair.changes[0])
+            more = f"  (+{len(pair.changes) - 1} more)" if len(pair.changes) > 1 else ""
+            lines.append(
+                f"  {pair.name}: {pair.verdict.value}, {len(pair.changes)} change(s), not failing: {first}{more}"
+            )
+        if len(self.changed) > _CHANGED_SHOWN:
+            lines.append(f"  … {len(self.changed) - _CHANGED_SHOWN} more changed screenshot(s) in the report")
+        return lines
+
+
+def region_text(r: Region) -> str:
+    """A region in one line, as failure messages and the summary show it."""
+    text = f"{r.w}x{r.h} at ({r.x}, {r.y})  {r.kind}  score {r.score:.2f}"
+    return text + (f"  on {r.element}" if r.element else "")
 
 
 class Recorder:
@@ -75,13 +105,15 @@ def merge(settings: Settings) -> Summary | None:
     pairs = tuple(PairResult.from_dict(r["pair"]) for _, r in sorted(latest.items()))
     run = RunResult(pairs=pairs, method=settings.method, threshold=settings.threshold, created=settings.created)
     written = sum(1 for r in latest.values() if r.get("baseline") == WRITTEN)
+    changed = tuple(p for p in pairs if p.changes)
     try:
         index = _write(run, stage, settings.report_dir)
     except Exception as exc:  # noqa: BLE001 - reported in the summary; the tests already ran
-        return Summary(run.counts(), written, None, f"could not write the report: {type(exc).__name__}: {exc}")
+        problem = f"could not write the report: {type(exc).__name__}: {exc}"
+        return Summary(run.counts(), written, None, problem, changed)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return Summary(run.counts(), written, index)
+    return Summary(run.counts(), written, index, changed=changed)
 
 
 def _read_records(workers: Path) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 METHODS = ("pixel", "unet")
+LEVELS = ("strict", "layout")  # the U-Net judge's levels (layoutcheck.segment.LEVELS, without importing it)
 MISSING = ("fail", "create")
 _DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 
@@ -50,6 +51,8 @@ OPTIONS = (
     _Option("report_dir", "folder of the HTML report written when the run ends", "layoutcheck-report", "DIR"),
     _Option("method", "judge: pixel comparator or U-Net segmenter (pixel|unet)", "pixel", "METHOD"),
     _Option("threshold", "judge threshold in [0, 1] (pixel: YIQ colour threshold, default 0.1)", "", "T"),
+    _Option("level", "unet: strict fails on any real change, layout only on broken layout, reporting changes "
+            "(strict|layout)", "strict", "LEVEL"),
     _Option("device", "device of the U-Net judge (auto|cpu|cuda|cuda:N|mps)", "auto", "DEVICE"),
     _Option("update", "write or refresh baselines instead of failing", "false"),
     _Option("missing", "when a baseline is missing: fail the test, or create the baseline (fail|create)",
@@ -65,6 +68,7 @@ class Settings:
     report_dir: Path
     method: str
     threshold: float | None
+    level: str  # "strict" | "layout"; the unet judge's only (the pixel judge fails on any difference)
     device: str
     update: bool
     missing: str  # "fail" | "create"
@@ -107,6 +111,12 @@ def settings_from_config(config: pytest.Config) -> Settings:
         pytest.UsageError: a value is not one the option accepts (the message names the option).
     """
     method = _choice(config, "method", METHODS)
+    level = _choice(config, "level", LEVELS)
+    if method == "pixel" and level != "strict":
+        # As `layoutcheck compare --method pixel --level layout`: the level is ignored, since the
+        # pixel judge has no notion of a change that is not a defect; warned, not silent.
+        warning = pytest.PytestConfigWarning(pixel_level_message(level, _where(config, "level")))
+        config.issue_config_time_warning(warning, stacklevel=2)
     missing = _choice(config, "missing", MISSING)
     device, _ = _value(config, "device")
     if not _DEVICE.fullmatch(device):
@@ -121,12 +131,21 @@ def settings_from_config(config: pytest.Config) -> Settings:
         report_dir=report_dir,
         method=method,
         threshold=threshold,
+        level=level,
         device=device,
         update=bool(update),
         missing=missing,
         stage=report_dir.parent / f".{report_dir.name}.{token}.partial",
         invocation_dir=invocation,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def pixel_level_message(level: str, where: str) -> str:
+    """Why a level other than ``strict`` does nothing with the pixel judge (a config warning or a check's)."""
+    return (
+        f"layoutcheck: level {level!r} ({where}) is ignored with the pixel method, which fails on any "
+        "difference; levels are the unet judge's (--layoutcheck-method unet)"
     )
 
 
