@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup browser clean
+.PHONY: demo test test-fast setup browser clean bench bench-quick
 
 setup: $(STAMP) browser
 
@@ -32,6 +32,24 @@ test: setup
 # Without browser tests, for a quick loop.
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not browser and not slow"
+
+# Quality and speed beside the pixel-diff peers (npm, installed into benchmarks/.peers), then the
+# README's "How it compares" block from the results. Full: < 30 min on 2 cores; bench-quick: < 5.
+BENCH_ARGS ?=
+SPEED_ARGS ?= $(filter --quick,$(BENCH_ARGS))
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: setup $(BENCH_STAMP)
+	$(PY) benchmarks/quality.py $(BENCH_ARGS)
+	$(PY) benchmarks/speed.py $(SPEED_ARGS)
+	$(PY) benchmarks/readme_tables.py
+
+bench-quick:
+	$(MAKE) bench BENCH_ARGS=--quick
 
 clean:
 	rm -rf $(VENV) demo-out report .pytest_cache
