@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from layoutcheck.calibrate import GRID, calibrate, pick_threshold
+from layoutcheck.calibrate import GRID, LEVELS, Tally, calibrate, level_scores, pair_hits, pick_threshold
 from layoutcheck.cli import main
-from layoutcheck.dataset import DatasetWriter
+from layoutcheck.dataset import DatasetWriter, Sample
 from layoutcheck.errors import InputError, ModelError
 from layoutcheck.judges import get_judge
 
@@ -131,3 +131,99 @@ def test_malformed_thresholds_are_a_model_error(model_path: Path, tmp_path: Path
     runner = CliRunner()
     res = runner.invoke(main, ["compare", str(tmp_path), str(tmp_path), "--method", "unet", "--model", str(model)])
     assert res.exit_code == 2 and "layoutcheck.thresholds" in res.output
+
+
+def _scan(score: np.ndarray, sample: Sample, level: str) -> list[int]:
+    """The decision at every grid threshold, one by one: what the bisection must reproduce."""
+    from layoutcheck.regions import mask_to_boxes
+
+    defect = [(x, y, x + w, y + h) for x, y, w, h, c in sample.boxes if c >= 2]
+    out = []
+    for t in GRID:
+        boxes = mask_to_boxes(score > t, gap=8, min_pixels=16)
+        if level == "layout" and sample.kind == "defect":
+            boxes = [b for b in boxes if any(b[0] < d[2] and d[0] < b[0] + b[2] and b[1] < d[3]
+                                             and d[1] < b[1] + b[3] for d in defect)]
+        out.append(int(bool(boxes)))
+    return out
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_bisection_equals_a_scan_of_every_threshold(data: Path, model_path: Path) -> None:
+    from scipy import ndimage
+
+    from layoutcheck.dataset import load_sample, read_manifest
+    from layoutcheck.segment import predict
+    from layoutcheck.weights import load_model
+
+    model, _, _ = load_model(model_path, device="cpu")
+    samples = read_manifest(data)
+    for s in samples:  # the network's maps
+        ref, cand, _ = load_sample(data, s)
+        scores = level_scores(predict(model, ref, cand, device="cpu"))
+        got = pair_hits(scores, s)
+        for level, score in scores.items():
+            assert got[level].tolist() == _scan(score, s, level), (s.id, level)
+    # Blotchy maps whose regions shrink, split and vanish at many different thresholds.
+    rng = np.random.default_rng(1)
+    switches = set()
+    for k in range(12):
+        s = samples[k % len(samples)]
+        field = ndimage.gaussian_filter(rng.random((H, W)), sigma=3)
+        field = (field - field.min()) / np.ptp(field)
+        score = (field ** rng.uniform(0.5, 4)).astype(np.float32)  # (H, W)
+        for level in ("strict", "layout"):
+            want = _scan(score, s, level)
+            assert pair_hits({level: score}, s)[level].tolist() == want, (k, s.id, level)
+            switches.add(sum(want))
+    assert len(switches) > 5
+
+
+def test_tally_vector_round_trip() -> None:
+    rng = np.random.default_rng(0)
+    t = Tally()
+    for a in (t.pairs, t.hits, t.pixels):
+        a[...] = rng.integers(0, 10**9, size=a.shape)
+    back = Tally.from_vector(t.as_vector())
+    for a, b in ((t.pairs, back.pairs), (t.hits, back.hits), (t.pixels, back.pixels)):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="tally vector"):
+        Tally.from_vector(np.zeros(3))
+
+
+@pytest.mark.usefixtures("one_thread")
+def test_validation_scores_calibrations_pick(data: Path, model_path: Path) -> None:
+    """Training's checkpoint score is built from the very J table ``calibrate`` reports."""
+    import torch
+
+    from layoutcheck.dataset import load_sample, read_manifest
+    from layoutcheck.segment import predict
+    from layoutcheck.train.data import PairRef
+    from layoutcheck.train.validate import IOU_WEIGHT, validate
+    from layoutcheck.weights import load_model
+
+    result = calibrate(model_path, [data], device="cpu")
+    model, _, _ = load_model(model_path, device="cpu")
+    pairs = [PairRef(data, s) for s in read_manifest(data) if s.split == "val"]
+    # "auto" is the precision calibrate (and the judge) run at.
+    m = validate(model, pairs, device=torch.device("cpu"), precision="auto")
+    best = {lv: max(r["j"] for r in result.table[lv]) for lv in LEVELS}
+    for lv in LEVELS:
+        assert m[f"threshold_{lv}"] == result.thresholds[lv]
+        assert m[f"j_{lv}"] == best[lv]
+    row = {lv: next(r for r in result.table[lv] if r["threshold"] == result.thresholds[lv]) for lv in LEVELS}
+    assert m["benign_fpr_strict"] == pytest.approx(row["strict"]["fpr"], abs=1e-4)
+    assert m["strict_recall"] == pytest.approx(row["strict"]["recall"], abs=1e-4)
+    assert m["defect_recall"] == pytest.approx(row["layout"]["recall"], abs=1e-4)
+    assert m["change_pass"] == pytest.approx(1 - row["layout"]["change_fail"], abs=1e-4)
+    # The tie-breaker: layout pixel IoU at the picked layout threshold, counted here directly.
+    inter = union = 0
+    for s in read_manifest(data):
+        ref, cand, mask = load_sample(data, s)
+        failing = predict(model, ref, cand, device="cpu")[2:].sum(axis=0) > result.thresholds["layout"]
+        inter += int((failing & (mask >= 2)).sum())
+        union += int((failing | (mask >= 2)).sum())
+    assert m["iou_layout"] == pytest.approx(inter / union)
+    expected = (1 - IOU_WEIGHT) * (best["strict"] + best["layout"]) / 2 + IOU_WEIGHT * inter / union
+    assert m["score"] == pytest.approx(expected)
+    assert {m["pairs_benign"], m["pairs_change"], m["pairs_defect"]} == {3.0}

@@ -299,14 +299,25 @@ def test_loss_parts() -> None:
 
 
 def test_val_score_terms() -> None:
-    counts = dict.fromkeys(["benign", "benign_flagged_strict", "benign_flagged_layout", "change",
-                            "change_flagged_strict", "change_flagged_layout", "defect", "defect_flagged_strict",
-                            "defect_found", "inter_strict", "union_strict", "inter_layout", "union_layout"], 0.0)
-    counts.update(benign=4, benign_flagged_strict=1, defect=2, defect_found=1, inter_layout=30, union_layout=60)
-    m = metrics_from_counts(counts)
-    assert m["benign_fpr_strict"] == 0.25 and m["defect_recall"] == 0.5 and m["iou_layout"] == 0.5
-    assert np.isnan(m["change_pass"])
-    assert m["score"] == pytest.approx((0.5 + 0.75 + 0.5) / 3)
+    from layoutcheck.calibrate import GRID, Tally
+
+    tally = Tally()
+    tally.pairs[:] = (4, 0, 2)  # benign, change, defect: no change pairs
+    i_s, i_l = GRID.index(0.5), GRID.index(0.9)
+    tally.hits[0, 0, :i_s + 1] = 1  # strict: one benign pair flagged up to 0.5, none above
+    tally.hits[0, 2, :] = 2  # both defect pairs flagged everywhere
+    tally.hits[1, 2, : i_l + 1] = 1  # layout: one defect pair located up to 0.9
+    tally.pixels[1, 0, :] = 10
+    tally.pixels[1, 0, i_l] = 30
+    tally.pixels[1, 1, :] = 60
+    m = metrics_from_counts(tally)
+    # strict: J = 1 - 1/4 up to 0.5, then 1 - 0 (ties go up); layout: J = 1/2 - 0 up to 0.9, then 0
+    assert m["threshold_strict"] == GRID[-1] and m["j_strict"] == 1.0 and m["benign_fpr_strict"] == 0.0
+    assert m["threshold_layout"] == 0.9 and m["j_layout"] == 0.5
+    assert m["defect_recall"] == 0.5 and m["iou_layout"] == 0.5 and m["strict_recall"] == 1.0
+    assert np.isnan(m["change_pass"]) and np.isnan(m["iou_strict"])
+    assert m["score"] == pytest.approx(0.95 * (1.0 + 0.5) / 2 + 0.05 * 0.5)
+    assert np.isnan(metrics_from_counts(Tally())["score"])
 
 
 def test_bad_settings_are_input_errors(data: Path, tmp_path: Path) -> None:

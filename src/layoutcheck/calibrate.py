@@ -15,12 +15,17 @@ The pick, per level, maximises a balanced score (Youden's J):
 Ties go to the higher threshold (fewer false alarms). The chosen thresholds are stored in the
 model file's metadata (:data:`weights.THRESHOLDS_KEY`); ``get_judge`` uses them whenever no
 ``--threshold`` is given. Calibrate on val pairs, never on the test split you report.
+
+The replay is shared with training's per-epoch validation (:mod:`layoutcheck.train.validate`),
+which scores checkpoints at these same picked thresholds: :func:`pair_hits` (one pair's decision
+at every grid threshold), :func:`pixel_counts` (its pixel overlap with the labels), :class:`Tally`
+(their sums over pairs) and :func:`rates_table` / :func:`pick_threshold` (the J table and pick).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,10 @@ from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.errors import InputError
 from layoutcheck.regions import mask_to_boxes
 
-__all__ = ["GRID", "Calibration", "calibrate", "pick_threshold"]
+__all__ = [
+    "GRID", "KINDS", "LEVELS", "Calibration", "Tally", "calibrate", "level_scores", "pair_hits",
+    "pick_threshold", "pixel_counts", "rates_table",
+]
 
 #: Thresholds tried: coarse in the middle, fine near 1, where a trained network's failing
 #: probabilities crowd (noise at 0.9-0.97, defects above, on this project's models).
@@ -40,6 +48,9 @@ GRID: tuple[float, ...] = (
     0.995, 0.998,
 )
 LEVELS = ("strict", "layout")
+KINDS = ("benign", "change", "defect")
+#: The smallest mask class that is true at a level (as ``layoutcheck eval`` counts pixels).
+_FLOOR = {"strict": 1, "layout": FIRST_DEFECT}
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,64 @@ class Calibration:
                     f"{row['change_fail']:.3f} | {row['j']:.3f} |"
                 )
         return "\n".join(lines)
+
+
+@dataclass
+class Tally:
+    """Replay counts over a set of pairs, per grid threshold; they add up across pairs and processes.
+
+    ``pairs[k]``: pairs of kind ``KINDS[k]``. ``hits[l, k, i]``: of those, the ones flagged at level
+    ``LEVELS[l]`` at threshold ``GRID[i]`` (layout defect pairs: *located*, a region on a true defect
+    box). ``pixels[l, 0, i]`` / ``pixels[l, 1, i]``: failing pixels on true pixels (the
+    intersection) / failing or true pixels (the union), true meaning mask class >= the level's
+    floor (1 at strict, ``FIRST_DEFECT`` at layout); zero when pairs were added without a mask.
+    """
+
+    pairs: np.ndarray = field(default_factory=lambda: np.zeros(len(KINDS), dtype=np.int64))  # (K,)
+    hits: np.ndarray = field(
+        default_factory=lambda: np.zeros((len(LEVELS), len(KINDS), len(GRID)), dtype=np.int64))  # (L, K, G)
+    pixels: np.ndarray = field(
+        default_factory=lambda: np.zeros((len(LEVELS), 2, len(GRID)), dtype=np.int64))  # (L, 2, G)
+
+    def add(self, probs: np.ndarray, sample: Sample, mask: np.ndarray | None = None, *, gap: int = 8,
+            min_pixels: int = 16) -> None:
+        """Count one pair from its ``(C, H, W)`` probabilities (and its ``(H, W)`` class mask)."""
+        scores = level_scores(probs)
+        k = KINDS.index(sample.kind)
+        self.pairs[k] += 1
+        for lv, row in pair_hits(scores, sample, gap=gap, min_pixels=min_pixels).items():
+            self.hits[LEVELS.index(lv), k] += row
+        if mask is not None:
+            for lv, score in scores.items():
+                self.pixels[LEVELS.index(lv)] += pixel_counts(score, mask >= _FLOOR[lv])
+
+    def counts(self) -> dict[str, int]:
+        return {kind: int(n) for kind, n in zip(KINDS, self.pairs, strict=True)}
+
+    def table(self) -> dict[str, list[dict[str, float]]]:
+        """Per level, the :func:`rates_table` rows."""
+        return {
+            lv: rates_table({kind: self.hits[li, k] for k, kind in enumerate(KINDS)}, self.counts(), lv)
+            for li, lv in enumerate(LEVELS)
+        }
+
+    def as_vector(self) -> np.ndarray:
+        """Everything in one flat float64 vector (exact for counts below 2**53), e.g. to all-reduce."""
+        return np.concatenate([a.ravel() for a in (self.pairs, self.hits, self.pixels)]).astype(np.float64)
+
+    @classmethod
+    def from_vector(cls, vector: np.ndarray) -> Tally:
+        """The inverse of :meth:`as_vector`."""
+        out = cls()
+        parts = (out.pairs, out.hits, out.pixels)
+        size = sum(a.size for a in parts)
+        if vector.shape != (size,):
+            raise ValueError(f"a tally vector has shape ({size},), got {vector.shape}")
+        at = 0
+        for a in parts:
+            a[...] = np.rint(vector[at : at + a.size]).astype(np.int64).reshape(a.shape)
+            at += a.size
+        return out
 
 
 def calibrate(
@@ -97,61 +166,120 @@ def calibrate(
         raise InputError(f"calibration needs benign and change or defect pairs in split {split!r}; found {set(kinds)}")
     dev = resolve_device(device)
     model, _, _ = load_model(model_path, device=dev)
-    # hits[level][kind] counts, per grid threshold, the pairs flagged (strict) or located (layout
-    # defect pairs) / flagged (layout benign and change pairs).
-    hits = {lv: {k: np.zeros(len(GRID), dtype=np.int64) for k in ("benign", "change", "defect")} for lv in LEVELS}
+    tally = Tally()
     for done, (root, sample) in enumerate(samples, start=1):
-        ref, cand, mask = load_sample(root, sample)
+        ref, cand, _mask = load_sample(root, sample)
         h, w = min(ref.shape[0], cand.shape[0]), min(ref.shape[1], cand.shape[1])
         ref, cand = ref[:h, :w], cand[:h, :w]
         probs = predict(model, ref, cand, device=dev)  # (C, H, W)
-        scores = {"strict": 1.0 - probs[0], "layout": probs[FIRST_DEFECT:].sum(axis=0)}  # (H, W) each
-        defect_boxes = [(x, y, x + bw, y + bh) for x, y, bw, bh, c in sample.boxes if c >= FIRST_DEFECT]
-        for level, score in scores.items():
-            hits[level][sample.kind] += _decisions(score, level, sample, defect_boxes, gap, min_pixels)
+        tally.add(probs, sample, gap=gap, min_pixels=min_pixels)  # no pixel counts: not reported here
         if on_pair is not None:
             on_pair(done, len(samples))
-    counts = {k: kinds.count(k) for k in ("benign", "change", "defect")}
-    table = {lv: _rates(hits[lv], counts, lv) for lv in LEVELS}
-    return Calibration({lv: pick_threshold(table[lv]) for lv in LEVELS}, counts, table)
+    table = tally.table()
+    return Calibration({lv: pick_threshold(table[lv]) for lv in LEVELS}, tally.counts(), table)
 
 
-def _decisions(
-    score: np.ndarray, level: str, sample: Sample, defect_boxes: list[tuple[int, int, int, int]],
-    gap: int, min_pixels: int,
-) -> np.ndarray:
-    """``(len(GRID),)`` 0/1: does the judge count this pair as flagged (or located) at each threshold."""
-    out = np.zeros(len(GRID), dtype=np.int64)
-    top = float(score.max()) if score.size else 0.0
-    for i, t in enumerate(GRID):
-        if top <= t:
-            break  # higher thresholds flag nothing either
-        boxes = mask_to_boxes(score > t, gap=gap, min_pixels=min_pixels)
-        if level == "layout" and sample.kind == "defect":
-            ok = any(_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
-        else:
-            ok = bool(boxes)
-        out[i] = int(ok)
+def level_scores(probs: np.ndarray) -> dict[str, np.ndarray]:
+    """The per-pixel score each level thresholds, from ``(C, H, W)`` probabilities.
+
+    ``strict``: ``1 - p(none)``; ``layout``: the summed probability of the defect classes.
+    """
+    return {"strict": 1.0 - probs[0], "layout": probs[FIRST_DEFECT:].sum(axis=0)}  # (H, W) each
+
+
+def pair_hits(
+    scores: Mapping[str, np.ndarray], sample: Sample, *, gap: int = 8, min_pixels: int = 16,
+) -> dict[str, np.ndarray]:
+    """Per level, ``(len(GRID),)`` 0/1: is the pair flagged (or located) at each threshold.
+
+    Flagged: a region of :func:`mask_to_boxes` survives on ``score > t``; at ``layout`` a defect
+    pair counts only when located (a region overlaps one of its true defect boxes).
+
+    The decision can only switch from 1 to 0 as ``t`` grows (a higher threshold fails a subset of
+    the pixels, and every region of a subset lies inside a region of the whole), so the switch
+    point is found by bisection: about 5 calls of :func:`mask_to_boxes` per level, not one per
+    threshold.
+
+    Args:
+        scores: ``{"strict": (H, W), "layout": (H, W)}`` as :func:`level_scores` gives.
+        sample: the pair's manifest entry (kind and true boxes).
+        gap, min_pixels: the judge's region settings.
+    """
+    defect_boxes = [(x, y, x + bw, y + bh) for x, y, bw, bh, c in sample.boxes if c >= FIRST_DEFECT]
+    out: dict[str, np.ndarray] = {}
+    for level, score in scores.items():
+        grid = np.asarray(GRID, dtype=score.dtype)  # compare as the judge does, in the map's dtype
+        locate = level == "layout" and sample.kind == "defect"
+
+        def hit(i: int, score: np.ndarray = score, grid: np.ndarray = grid, locate: bool = locate) -> bool:
+            boxes = mask_to_boxes(score > grid[i], gap=gap, min_pixels=min_pixels)
+            if locate:
+                return any(_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
+            return bool(boxes)
+
+        top = score.max() if score.size else grid.dtype.type(0)
+        lo, hi = 0, int(np.searchsorted(grid, top, side="left"))  # only thresholds below the top can flag
+        while lo < hi:  # invariant: hit(i) for i < lo, not hit(i) for i >= hi
+            mid = (lo + hi) // 2
+            if hit(mid):
+                lo = mid + 1
+            else:
+                hi = mid
+        row = np.zeros(len(GRID), dtype=np.int64)
+        row[:lo] = 1
+        out[level] = row
     return out
+
+
+def pixel_counts(score: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """``(2, len(GRID))``: failing pixels (``score > t``) on true ones, and failing or true pixels.
+
+    Args:
+        score: ``(H, W)`` one level's score.
+        truth: ``(H, W)`` bool, the pixels the level should fail.
+    """
+    grid = np.asarray(GRID, dtype=score.dtype)
+    hot = score > grid[0]  # (H, W): pixels failing at some grid threshold
+    above = np.searchsorted(grid, score[hot], side="left")  # (n,) thresholds each one exceeds, 1..G
+    on_truth = truth[hot]  # (n,)
+
+    def failing(sel: np.ndarray) -> np.ndarray:  # (G,): pixels of ``sel`` with score > GRID[i]
+        per = np.bincount(above[sel], minlength=len(GRID) + 1)  # (G + 1,)
+        return per[::-1].cumsum()[::-1][1:]
+
+    inter = failing(on_truth)
+    union = int(truth.sum()) + failing(~on_truth)
+    return np.stack([inter, union]).astype(np.int64)
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _rates(hits: dict[str, np.ndarray], counts: dict[str, int], level: str) -> list[dict[str, float]]:
+def rates_table(hits: Mapping[str, np.ndarray], counts: Mapping[str, int], level: str) -> list[dict[str, float]]:
+    """One row per grid threshold: ``threshold``, ``recall``, ``fpr``, ``change_fail`` and ``j``.
+
+    Args:
+        hits: per kind, ``(len(GRID),)`` pairs flagged (located, for layout defect pairs).
+        counts: per kind, the number of pairs.
+        level: ``strict`` or ``layout``: which J (see the module docstring).
+
+    A kind without pairs contributes nothing: its rate reads 0, and at ``layout`` the negative
+    term is the mean of the negative rates the pairs allow (both, one, or none).
+    """
+
     def rate(kind: str) -> np.ndarray:
         return hits[kind] / counts[kind] if counts[kind] else np.zeros(len(GRID))
 
     fpr, change_fail = rate("benign"), rate("change")
     if level == "strict":
         positives = counts["change"] + counts["defect"]
-        recall = (hits["change"] + hits["defect"]) / positives
+        recall = (hits["change"] + hits["defect"]) / positives if positives else np.zeros(len(GRID))
         j = recall - fpr
     else:
         recall = rate("defect")
-        negatives = fpr if not counts["change"] else (fpr + change_fail) / 2.0
-        j = recall - negatives
+        negatives = [r for r, kind in ((fpr, "benign"), (change_fail, "change")) if counts[kind]]
+        j = recall - sum(negatives) / len(negatives) if negatives else recall
     return [
         {"threshold": t, "recall": round(float(r), 4), "fpr": round(float(f), 4),
          "change_fail": round(float(c), 4), "j": round(float(jj), 4)}

@@ -1,25 +1,35 @@
-"""Validation during training: val pairs through the judge's own pipeline, counts, one score.
+"""Validation during training: val pairs through the judge's pipeline, scored at calibrated thresholds.
 
-Each val pair goes through :func:`layoutcheck.segment.predict` -- row alignment, the change gate
-and overlapping tiles, exactly what :class:`~layoutcheck.segment.UNetJudge` runs -- and its
-probabilities are thresholded as the judge does: a pixel fails at ``strict`` when
-``1 - p_none > threshold``, at ``layout`` when ``sum of defect p > threshold``, and a pair is
-flagged at a level when a failing region survives the judge's region step (components of at
-least ``min_pixels``). A defect pair is *found* when it is flagged at layout level and its
-failing pixels touch a true defect pixel.
+The shipped model is used at the thresholds ``layoutcheck calibrate`` picks for it, so a
+checkpoint is judged at its own best thresholds rather than at a fixed 0.5. Each val pair goes
+through :func:`layoutcheck.segment.predict` -- row alignment, the change gate and overlapping
+tiles, exactly what :class:`~layoutcheck.segment.UNetJudge` runs -- and calibration's replay of
+the judge's decision (:class:`layoutcheck.calibrate.Tally`) counts, for every threshold ``t`` of
+:data:`~layoutcheck.calibrate.GRID` and both levels, the pairs flagged (a region of at least
+``min_pixels`` survives on ``score > t``; at ``layout`` a defect pair counts only when a region
+overlaps a true defect box) and the failing pixels on and off the labels.
 
-The checkpoint score (higher is better) is the mean of the terms the val set has:
+From those counts, per level, calibration's Youden's J table and pick (the threshold with the
+highest J, ties to the higher one):
 
-* layout defect-pair recall (found defect pairs / defect pairs) -- catch broken layout;
-* 1 - strict benign FPR (benign pairs flagged at all / benign pairs) -- ignore rendering noise,
-  at the stricter level, so that noise is not merely relabelled "change";
-* layout change pass rate (change pairs not flagged at layout level / change pairs) -- let
-  harmless edits pass;
-* layout pixel IoU (micro over all val pairs) -- a continuous term that rewards localisation and
-  breaks ties, since the pair-level terms move in steps of one pair on a small val set.
+* ``strict``: J = recall over change + defect pairs - benign false-positive rate;
+* ``layout``: J = defect-pair recall (located) - mean(benign FPR, share of change pairs flagged).
 
-They are the quantities ``layoutcheck eval`` reports on the test split, taken from the
-probability maps instead of region rectangles so that validation writes no model file.
+The checkpoint score (higher is better) is::
+
+    score = 0.95 * mean(best J at strict, best J at layout) + 0.05 * layout pixel IoU
+
+where the layout pixel IoU (micro over all val pairs, failing pixels vs mask classes >= 2) is taken
+at the picked layout threshold, and counts 0 where undefined (no defect pixels, none failing).
+It is a small continuous tie-breaker (:data:`IOU_WEIGHT`): the J terms move in steps of one pair
+on a small val set, and the IoU term rewards localisation between those steps. With 100 pairs of
+a kind, one of them changing a best J moves it by 0.01 and the score by 0.00475, as much as a
+0.095 change of IoU would. The score lies in [-0.95, 1].
+
+The reported rates are read at the picked thresholds: ``benign_fpr_strict``, ``strict_recall``,
+``iou_strict`` at ``threshold_strict``; ``benign_fpr_layout``, ``defect_recall``, ``change_pass``,
+``iou_layout`` at ``threshold_layout``. For the same pairs, model, precision and tiles, the J
+values and thresholds equal what :func:`layoutcheck.calibrate.calibrate` reports.
 """
 
 from __future__ import annotations
@@ -29,16 +39,13 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from layoutcheck.dataset import FIRST_DEFECT, load_sample
+from layoutcheck.calibrate import GRID, KINDS, LEVELS, Tally, pick_threshold
+from layoutcheck.dataset import load_sample
 from layoutcheck.model import ChangeSegmenter
-from layoutcheck.regions import mask_to_boxes
 from layoutcheck.train.data import PairRef, _match_size
 
-_FIELDS = (
-    "benign", "benign_flagged_strict", "benign_flagged_layout", "change", "change_flagged_strict",
-    "change_flagged_layout", "defect", "defect_flagged_strict", "defect_found",
-    "inter_strict", "union_strict", "inter_layout", "union_layout",
-)
+#: The weight of the layout pixel IoU in the checkpoint score (the J mean gets the rest).
+IOU_WEIGHT = 0.05
 
 
 def val_subset(pairs: Sequence[PairRef], limit: int | None) -> list[PairRef]:
@@ -51,7 +58,7 @@ def val_subset(pairs: Sequence[PairRef], limit: int | None) -> list[PairRef]:
 
 def validate(
     model: ChangeSegmenter, pairs: Sequence[PairRef], *, device: torch.device, precision: str = "fp32",
-    tile: int = 256, threshold: float = 0.5, gap: int = 8, min_pixels: int = 16, rank: int = 0, world: int = 1,
+    tile: int = 256, gap: int = 8, min_pixels: int = 16, rank: int = 0, world: int = 1,
 ) -> dict[str, float]:
     """Count over this process's share of ``pairs`` (summed over processes), then score.
 
@@ -59,19 +66,18 @@ def validate(
         model: the bare network (not the DDP wrapper: ranks see different pair counts).
         pairs: the val pairs.
         device: the model's device.
-        precision: ``fp32``, ``bf16`` or ``fp16`` (as in training).
+        precision: ``fp32``, ``bf16`` or ``fp16`` (as in training), or ``auto`` (as the judge and
+            ``layoutcheck calibrate``).
         tile: the inference tile side (the judge's default), a multiple of ``2 ** depth``.
-        threshold, gap, min_pixels: the judge's settings.
+        gap, min_pixels: the judge's region settings.
         rank, world: this process's share.
 
     Returns:
-        ``benign_fpr_strict``, ``benign_fpr_layout``, ``strict_recall``, ``defect_recall``,
-        ``change_pass``, ``iou_strict``, ``iou_layout`` (NaN where the val set lacks the pairs
-        to say), ``score`` and the pair counts ``pairs_<kind>``.
+        See :func:`metrics_from_counts`.
     """
     from layoutcheck.segment import predict
 
-    counts = dict.fromkeys(_FIELDS, 0.0)
+    tally = Tally()
     multiple = model.config.multiple
     overlap = -(-32 // multiple) * multiple  # the judge's 32 px, rounded up to the pooling grid
     dev = str(device) if device.type != "cuda" else f"cuda:{device.index or 0}"
@@ -79,46 +85,50 @@ def validate(
         ref, cand, mask = load_sample(pair.root, pair.sample)
         probs = predict(model, _match_size(ref, cand.shape[:2]), cand, tile=tile, overlap=overlap,
                         device=dev, precision=precision)  # (C, H, W)
-        strict = 1.0 - probs[0] > threshold  # (H, W)
-        layout = probs[FIRST_DEFECT:].sum(axis=0) > threshold
-        true_any, true_def = mask >= 1, mask >= FIRST_DEFECT
-        flag_s = bool(mask_to_boxes(strict, gap=gap, min_pixels=min_pixels))
-        flag_l = bool(mask_to_boxes(layout, gap=gap, min_pixels=min_pixels))
-        kind = pair.sample.kind
-        counts[kind] += 1
-        counts[f"{kind}_flagged_strict"] += flag_s
-        if kind == "defect":
-            counts["defect_found"] += flag_l and bool((layout & true_def).any())
-        else:
-            counts[f"{kind}_flagged_layout"] += flag_l
-        counts["inter_strict"] += int((strict & true_any).sum())
-        counts["union_strict"] += int((strict | true_any).sum())
-        counts["inter_layout"] += int((layout & true_def).sum())
-        counts["union_layout"] += int((layout | true_def).sum())
+        tally.add(probs, pair.sample, mask, gap=gap, min_pixels=min_pixels)
     if world > 1:
-        total = torch.tensor([counts[k] for k in _FIELDS], dtype=torch.float64, device=device)
+        total = torch.from_numpy(tally.as_vector()).to(device)  # (N,) float64
         torch.distributed.all_reduce(total)
-        counts = dict(zip(_FIELDS, total.tolist(), strict=True))
-    return metrics_from_counts(counts)
+        tally = Tally.from_vector(total.cpu().numpy())
+    return metrics_from_counts(tally)
 
 
-def metrics_from_counts(c: dict[str, float]) -> dict[str, float]:
-    """The val metrics and the checkpoint ``score`` (see the module docstring) from raw counts."""
+def metrics_from_counts(tally: Tally) -> dict[str, float]:
+    """The val metrics and the checkpoint ``score`` (see the module docstring) from the counts.
+
+    Returns:
+        ``score``; ``j_strict``, ``j_layout`` (the best J per level) and ``threshold_strict``,
+        ``threshold_layout`` (where); at those thresholds ``benign_fpr_strict``,
+        ``benign_fpr_layout``, ``strict_recall``, ``defect_recall``, ``change_pass``,
+        ``iou_strict``, ``iou_layout`` (NaN where the val set lacks the pairs or pixels to say);
+        and the pair counts ``pairs_<kind>``. All NaN but the counts when there are no pairs.
+    """
 
     def ratio(a: float, b: float) -> float:
-        return a / b if b else float("nan")
+        return float(a / b) if b else float("nan")
 
-    m = {
-        "benign_fpr_strict": ratio(c["benign_flagged_strict"], c["benign"]),
-        "benign_fpr_layout": ratio(c["benign_flagged_layout"], c["benign"]),
-        "strict_recall": ratio(c["change_flagged_strict"] + c["defect_flagged_strict"], c["change"] + c["defect"]),
-        "defect_recall": ratio(c["defect_found"], c["defect"]),
-        "change_pass": 1.0 - ratio(c["change_flagged_layout"], c["change"]),
-        "iou_strict": ratio(c["inter_strict"], c["union_strict"]),
-        "iou_layout": ratio(c["inter_layout"], c["union_layout"]),
-    }
-    terms = [m["defect_recall"], 1.0 - m["benign_fpr_strict"], m["change_pass"], m["iou_layout"]]
-    terms = [t for t in terms if not np.isnan(t)]
-    m["score"] = float(np.mean(terms)) if terms else float("nan")
-    m.update({f"pairs_{k}": c[k] for k in ("benign", "change", "defect")})
+    counts = tally.counts()
+    m: dict[str, float] = {}
+    if sum(counts.values()):
+        table = tally.table()
+        for li, level in enumerate(LEVELS):
+            t = pick_threshold(table[level])
+            i = GRID.index(t)
+            m[f"threshold_{level}"] = t
+            m[f"j_{level}"] = table[level][i]["j"]
+            hits = dict(zip(KINDS, tally.hits[li, :, i].tolist(), strict=True))
+            m[f"benign_fpr_{level}"] = ratio(hits["benign"], counts["benign"])
+            inter, union = tally.pixels[li, :, i].tolist()
+            m[f"iou_{level}"] = ratio(inter, union)
+            if level == "strict":
+                m["strict_recall"] = ratio(hits["change"] + hits["defect"], counts["change"] + counts["defect"])
+            else:
+                m["defect_recall"] = ratio(hits["defect"], counts["defect"])
+                m["change_pass"] = 1.0 - ratio(hits["change"], counts["change"])
+        iou = m["iou_layout"] if np.isfinite(m["iou_layout"]) else 0.0
+        m["score"] = (1.0 - IOU_WEIGHT) * (m["j_strict"] + m["j_layout"]) / 2.0 + IOU_WEIGHT * iou
+    else:
+        keys = [f"{a}_{lv}" for a in ("threshold", "j", "benign_fpr", "iou") for lv in LEVELS]
+        m = dict.fromkeys([*keys, "strict_recall", "defect_recall", "change_pass", "score"], float("nan"))
+    m.update({f"pairs_{k}": float(n) for k, n in counts.items()})
     return m
