@@ -362,8 +362,14 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
             val = event["val"]
             line = f"epoch {event['epoch']}: loss {event['loss']:.4f}, {event['tiles_per_s']:.0f} tiles/s"
             if val:
-                line += (f"; val score {val['score']:.4f} (defect recall {val['defect_recall']}, benign FPR "
-                         f"{val['benign_fpr_strict']}, layout IoU {val['iou_layout']})" + ("  * best" if event["best"] else ""))
+                def num(key: str, digits: int = 3) -> str:  # None or NaN where the val set lacks the pairs
+                    v = val.get(key)
+                    return "n/a" if v is None or v != v else f"{v:.{digits}f}"
+
+                line += (f"; val score {num('score', 4)} (defect recall {num('defect_recall')}, benign FPR "
+                         f"{num('benign_fpr_strict')}, layout IoU {num('iou_layout')} at thresholds strict "
+                         f"{num('threshold_strict', 2)} / layout {num('threshold_layout', 2)})"
+                         + ("  * best" if event["best"] else ""))
             click.echo(line)
         elif kind == "calibrated":
             chosen = ", ".join(f"{level} {t:.2f}" for level, t in event["thresholds"].items())
