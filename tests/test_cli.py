@@ -14,16 +14,19 @@ from .conftest import page_like, write_png
 #: The --json shape promised in the README.
 SCHEMA = {
     "type": "object",
-    "required": ["verdict", "pairs"],
+    "required": ["verdict", "method", "level", "pairs"],
     "properties": {
         "verdict": {"enum": ["pass", "fail"]},
+        "method": {"enum": ["pixel", "unet"]},
+        "level": {"enum": ["strict", "layout", None]},  # None: the pixel judge, which has no levels
         "pairs": {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["name", "verdict", "regions", "changes"],
+                "required": ["name", "verdict", "regions", "changes", "level"],
                 "properties": {
                     "name": {"type": "string"},
+                    "level": {"enum": ["strict", "layout", None]},
                     "verdict": {"enum": ["pass", "fail", "new", "deleted"]},
                     "regions": {"type": "array", "items": {"$ref": "#/$defs/region"}},
                     "changes": {"type": "array", "items": {"$ref": "#/$defs/region"}},
@@ -193,14 +196,36 @@ def test_layout_level_reports_changes_in_json_and_text(tmp_path: Path) -> None:
     jsonschema.validate(doc, SCHEMA)
     (pair,) = doc["pairs"]
     assert doc["verdict"] == pair["verdict"] == "pass" and pair["regions"] == []
+    assert doc["level"] == pair["level"] == "layout"  # a pass here means no broken layout
     assert [c["kind"] for c in pair["changes"]] == ["change"]
 
     code, out, err = _run("compare", a, b, *unet, "--level", "layout")
     assert code == 0, err
     assert "b.png: 1 change(s), not failing; change " in out
-    assert out.splitlines()[-1].startswith("PASS: 1 pair(s): 1 pass; 1 change(s), not failing")
+    assert out.splitlines()[-1] == "PASS: 1 pair(s): 1 pass; 1 change(s), not failing [unet \u00b7 layout]"
 
     code, out, err = _run("compare", a, b, *unet, "--json")  # strict: the same change fails
     assert code == 1, err
-    (pair,) = json.loads(out)["pairs"]
+    doc = json.loads(out)
+    (pair,) = doc["pairs"]
     assert [r["kind"] for r in pair["regions"]] == ["change"] and pair["changes"] == []
+    assert doc["level"] == pair["level"] == "strict"
+    code, out, err = _run("compare", a, b, *unet)
+    assert code == 1 and out.splitlines()[-1].endswith("[unet \u00b7 strict]"), err
+
+
+def test_level_with_the_pixel_method_warns_once_and_carries_on(pair_dir: tuple[Path, Path]) -> None:
+    ref, cand = (str(p / "broken.png") for p in pair_dir)
+    warning = "warning: --level is the unet judge's; the pixel judge fails on any difference\n"
+    code, out, err = _run("compare", ref, cand, "--no-report", "--json")
+    assert code == 1 and err == ""  # the default level says nothing
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["method"] == "pixel" and doc["level"] is None and doc["pairs"][0]["level"] is None
+    for level in ("layout", "strict"):  # given explicitly, either level is one the pixel judge ignores
+        code, out, err = _run("compare", ref, cand, "--no-report", "--json", "--method", "pixel", "--level", level)
+        assert code == 1 and err == warning
+        assert json.loads(out)["level"] is None  # the run is judged as without --level
+    code, out, err = _run("compare", ref, cand, "--no-report", "--level", "layout")
+    assert code == 1 and err == warning
+    assert out.splitlines()[-1] == "FAIL: 1 pair(s): 1 fail [pixel]"

@@ -55,6 +55,11 @@ def test_different_sizes_give_a_size_region_not_a_crash(tmp_path: Path) -> None:
     assert (tmp_path / "rep" / pair.images.diff).is_file()  # type: ignore[operator]
 
 
+def test_pixel_runs_record_no_level(pair_dir: tuple[Path, Path]) -> None:
+    run = compare_paths(*pair_dir, PixelJudge())
+    assert run.level is None and {p.level for p in run.pairs} == {None}  # new/deleted pairs too
+
+
 def test_report_written_from_json(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
     ref, cand = pair_dir
     out = tmp_path / "report"
@@ -152,9 +157,12 @@ def test_layout_level_reports_changes_named_by_element_and_passes(tmp_path: Path
     assert change.x <= 20 and change.y <= 150 and change.x + change.w >= 120 and change.y + change.h >= 180
     saved = RunResult.from_dict(json.loads((tmp_path / "r" / "result.json").read_text()))
     assert saved.pairs[0].changes == layout.changes
+    assert saved.level == saved.pairs[0].level == "layout"
 
-    (strict,) = compare_paths(a, b, UNetJudge(model, level="strict", device="cpu")).pairs
+    run = compare_paths(a, b, UNetJudge(model, level="strict", device="cpu"))
+    (strict,) = run.pairs
     assert strict.verdict is Verdict.FAIL and strict.changes == ()
+    assert run.level == strict.level == "strict"
     assert [(r.kind, r.x, r.y, r.w, r.h, r.element) for r in strict.regions] == [
         (c.kind, c.x, c.y, c.w, c.h, c.element) for c in layout.changes
     ]

@@ -254,6 +254,7 @@ def test_layout_level_passes_a_real_change_and_the_summary_names_it(
     ])
     (pair,) = _result(pytester)["pairs"]
     assert pair["verdict"] == "pass" and pair["regions"] == [] and len(pair["changes"]) == 1
+    assert _result(pytester)["level"] == pair["level"] == "layout"  # what this pass means
     assert '<property name="layoutcheck_changes" value="1"' in (pytester.path / "junit.xml").read_text()
 
     # The ini key sets the run's level, a flag overrides it, and a check's own level wins over both.
@@ -262,6 +263,12 @@ def test_layout_level_passes_a_real_change_and_the_summary_names_it(
     pytester.runpytest(*unet, "--layoutcheck-level=strict").assert_outcomes(failed=1)
     monkeypatch.setenv("CARD_LEVEL", "strict")
     pytester.runpytest(*unet).assert_outcomes(failed=1)
+    # The report records the run's level and this check's own, and says where they differ.
+    run = _result(pytester)
+    assert (run["level"], run["pairs"][0]["level"]) == ("layout", "strict")
+    index = (pytester.path / "layoutcheck-report" / "index.html").read_text()
+    assert 'id="meta-level" data-level="layout"' in index
+    assert '<span class="level-note" data-level="strict"' in index
     monkeypatch.setenv("CARD_LEVEL", "layout")
     pytester.runpytest(*unet, "--layoutcheck-level=strict").assert_outcomes(passed=1)
 
@@ -288,6 +295,8 @@ def test_a_level_with_the_pixel_method_is_ignored_with_a_warning(
     monkeypatch.setenv("CARD_LEVEL", "layout")
     result = pytester.runpytest()
     result.assert_outcomes(failed=1, warnings=1)
+    run = _result(pytester)
+    assert run["level"] is None and run["pairs"][0]["level"] is None  # the pixel judge has no levels
     result.stdout.fnmatch_lines([
         "*/test_suite.py:*: UserWarning: layoutcheck: level 'layout' (this check's level=) is ignored with the pixel*",
     ])

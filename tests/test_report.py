@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from layoutcheck.errors import InputError
-from layoutcheck.report import INDEX_NAME, RESULT_NAME, render_html, rerender, write_report
+from layoutcheck.report import INDEX_NAME, LEVEL_MEANS, RESULT_NAME, render_html, rerender, write_report
 from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
 
 EVIL = "<script>alert(1)</script>"
@@ -154,7 +154,7 @@ def test_regions_are_boxed_and_listed(report: tuple[RunResult, Path, str]) -> No
 
 
 class _Tags(HTMLParser):
-    """Start tags with their attributes, and the text inside each element with a given class."""
+    """Start tags with their attributes, and the text inside each element with a given class (or ``#id``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -166,7 +166,10 @@ class _Tags(HTMLParser):
         attributes = {k: v or "" for k, v in attrs}
         self.tags.append((tag, attributes))
         if tag not in ("img", "input", "br", "meta", "link"):
-            self.open.append((tag, set(attributes.get("class", "").split())))
+            keys = set(attributes.get("class", "").split())
+            if attributes.get("id"):
+                keys.add("#" + attributes["id"])
+            self.open.append((tag, keys))
 
     def handle_endtag(self, tag: str) -> None:
         while self.open and self.open.pop()[0] != tag:
@@ -217,6 +220,31 @@ def test_changes_are_listed_muted_and_boxed_in_blue() -> None:
     assert boxes[0]["style"] == "left:12.5%;top:50%;width:50%;height:25%"  # (8, 24, 32, 12) of 64x48
     assert section.text["changes-note"].split() == ["\u00b7", "2", "changes"]  # beside the FAIL badge
     assert "changed, not failing" in section.text["changes-fact"]
+
+
+def test_header_shows_the_unet_level_and_pairs_say_where_theirs_differs() -> None:
+    pairs = (
+        PairResult("home@desktop", Verdict.PASS, changes=(CHANGE,), method="unet", level="layout"),
+        PairResult("cart@desktop", Verdict.PASS, method="unet", level="strict"),  # a check's own level=
+    )
+    page = _parse(render_html(RunResult(pairs=pairs, method="unet", threshold=0.93, level="layout").to_dict()))
+    assert page.text["#meta-method"] == "unet" and page.text["#meta-threshold"] == "0.93"
+    assert page.text["#meta-level"] == "layout"
+    (dd,) = page.find("dd", id="meta-level")
+    assert dd["title"] == LEVEL_MEANS["layout"]  # what a pass means at this level
+    # Only the pair judged at another level is marked, in the summary table and in its section.
+    notes = page.find("span", class_="level-note")
+    assert [n["data-level"] for n in notes] == ["strict", "strict"]
+    assert page.text["level-note"] == "\u00b7 level strict" * 2
+    # Each section's facts name the pair's level beside its method.
+    assert [a["data-level"] for a in page.find("span", class_="level")] == ["strict", "layout"]  # by name
+
+
+def test_pixel_runs_show_no_level(report: tuple[RunResult, Path, str]) -> None:
+    page = _parse(report[2])
+    assert page.text["#meta-method"] == "pixel"
+    assert page.find("dd", id="meta-level") == [] and "level-note" not in page.text
+    assert page.find("span", class_="level") == []
 
 
 def test_a_passing_pair_with_changes_says_so_in_the_summary(report: tuple[RunResult, Path, str]) -> None:

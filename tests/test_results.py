@@ -14,12 +14,14 @@ def _run() -> RunResult:
     return RunResult(
         pairs=(
             PairResult("home@desktop", Verdict.PASS, changes=(CHANGE,), reference_size=(96, 400),
-                       candidate_size=(96, 400), method="unet", images=PairImages("r.png", "c.png", "d.png")),
+                       candidate_size=(96, 400), method="unet", images=PairImages("r.png", "c.png", "d.png"),
+                       level="layout"),
             PairResult("cart@desktop", Verdict.FAIL, regions=(DEFECT,), changes=(CHANGE,), diff_pixels=800,
-                       method="unet"),
+                       method="unet", level="strict"),  # a pytest check's own level=
         ),
         method="unet",
         threshold=0.5,
+        level="layout",
         created="2024-05-01T12:00:00+00:00",
     )
 
@@ -46,3 +48,25 @@ def test_changes_do_not_make_a_run_fail() -> None:
     passing = RunResult(pairs=run.pairs[:1])
     assert passing.verdict is Verdict.PASS and passing.counts()["pass"] == 1
     assert run.verdict is Verdict.FAIL  # because of the failing region, not the changes
+
+
+def test_levels_round_trip_through_json() -> None:
+    run = _run()
+    data = json.loads(run.to_json())
+    assert data["level"] == "layout"
+    assert [p["level"] for p in data["pairs"]] == ["layout", "strict"]
+    assert RunResult.from_dict(data) == run
+    pixel = RunResult(pairs=(PairResult("a.png", Verdict.PASS),))
+    data = json.loads(pixel.to_json())
+    assert data["level"] is None and data["pairs"][0]["level"] is None  # the pixel judge has no levels
+    assert RunResult.from_dict(data) == pixel
+
+
+def test_result_files_without_levels_load_as_none() -> None:
+    data = json.loads(_run().to_json())
+    del data["level"]  # as written before levels were recorded
+    for pair in data["pairs"]:
+        del pair["level"]
+    old = RunResult.from_dict(data)
+    assert old.level is None and [p.level for p in old.pairs] == [None, None]
+    assert old.method == "unet" and old.threshold == 0.5

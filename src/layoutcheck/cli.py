@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from layoutcheck import __version__
 from layoutcheck.errors import LayoutcheckError
@@ -66,8 +67,10 @@ def main() -> None:
               help="unet: the weights file (default: $LAYOUTCHECK_MODEL, else the shipped model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
 @click.option("--fail-on-missing", is_flag=True, help="Also fail when a pair is new or deleted.")
+@click.pass_context
 @_errors_to_exit
 def compare(
+    ctx: click.Context,
     reference: Path, candidate: Path, out_dir: Path, no_report: bool, method: str,
     threshold: float | None, level: str, device: str, model_path: Path | None, as_json: bool,
     fail_on_missing: bool,
@@ -79,6 +82,9 @@ def compare(
     from layoutcheck.compare import compare_paths
     from layoutcheck.judges import get_judge
 
+    if method == "pixel" and ctx.get_parameter_source("level") not in (None, ParameterSource.DEFAULT):
+        # Said, not silently dropped (the pytest plugin warns in the same case).
+        click.echo("warning: --level is the unet judge's; the pixel judge fails on any difference", err=True)
     judge = get_judge(method, threshold, level=level, device=device, model_path=model_path)
     run = compare_paths(reference, candidate, judge, out_dir=None if no_report else out_dir)
     failed = run.verdict is Verdict.FAIL or (
@@ -106,7 +112,8 @@ def _print_summary(run: RunResult, report: Path | None) -> None:
     changes = sum(len(p.changes) for p in run.pairs)
     reported = f"; {changes} change(s), not failing" if changes else ""
     verdict = click.style(run.verdict.value.upper(), fg=_COLOUR[run.verdict], bold=True)
-    click.echo(f"{verdict}: {len(run.pairs)} pair(s): {', '.join(parts) or 'none'}{reported} [{run.method}]")
+    judged = run.method + (f" \u00b7 {run.level}" if run.level else "")  # [unet · layout]: what a pass means
+    click.echo(f"{verdict}: {len(run.pairs)} pair(s): {', '.join(parts) or 'none'}{reported} [{judged}]")
     if report is not None:
         click.echo(f"report: {report}")
 

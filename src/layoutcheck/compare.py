@@ -85,6 +85,7 @@ def compare_pair(
                 reference_size=_size(ref),
                 candidate_size=_size(cand),
                 method=judge.method,
+                level=judge_level(judge),
                 duration_ms=(time.perf_counter() - start) * 1000,
             ),
             arrays,
@@ -112,6 +113,7 @@ def compare_pair(
             candidate_size=_size(cand),
             diff_pixels=judgement.diff_pixels,
             method=judge.method,
+            level=judge_level(judge),
             duration_ms=(time.perf_counter() - start) * 1000,
         ),
         arrays,
@@ -143,7 +145,7 @@ def compare_paths(
             results.append(result)
             if on_pair:
                 on_pair(result)
-        return RunResult(pairs=tuple(results), method=judge.method, threshold=judge.threshold, created=created)
+        return _run(results, judge, created)
 
     from layoutcheck.report import write_report
 
@@ -156,9 +158,21 @@ def compare_paths(
             results.append(result)
             if on_pair:
                 on_pair(result)
-        run = RunResult(pairs=tuple(results), method=judge.method, threshold=judge.threshold, created=created)
+        run = _run(results, judge, created)
         write_report(run, stage)
     return run
+
+
+def judge_level(judge: Judge) -> str | None:
+    """The judge's check level (the U-Net's ``"strict"`` or ``"layout"``); ``None`` for a judge without levels."""
+    level = getattr(judge, "level", None)  # not part of the Judge protocol: the pixel judge has none
+    return None if level is None else str(level)
+
+
+def _run(results: list[PairResult], judge: Judge, created: str) -> RunResult:
+    return RunResult(
+        pairs=tuple(results), method=judge.method, threshold=judge.threshold, created=created, level=judge_level(judge)
+    )
 
 
 def _write_pair_images(

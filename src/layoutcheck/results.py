@@ -73,6 +73,8 @@ class PairResult:
 
     ``regions`` are what failed; ``changes`` are real changes the judge reported without failing
     them (the U-Net at ``level="layout"``). The verdict depends on ``regions`` only.
+    ``level`` is the U-Net check level the pair was judged at (``"strict"`` or ``"layout"``; a
+    pytest check may set its own), ``None`` for the pixel judge, which has no levels.
     """
 
     name: str
@@ -87,6 +89,7 @@ class PairResult:
     method: str = "pixel"
     duration_ms: float = 0.0
     images: PairImages = field(default_factory=PairImages)
+    level: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +103,7 @@ class PairResult:
             "candidate_size": list(self.candidate_size) if self.candidate_size else None,
             "diff_pixels": self.diff_pixels,
             "method": self.method,
+            "level": self.level,
             "duration_ms": round(self.duration_ms, 3),
             "images": asdict(self.images),
         }
@@ -122,17 +126,24 @@ class PairResult:
             method=str(data.get("method", "pixel")),
             duration_ms=float(data.get("duration_ms", 0.0)),
             images=PairImages(**data.get("images", {})),
+            level=_level(data.get("level")),  # older files: none recorded
         )
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """All pairs of one comparison run."""
+    """All pairs of one comparison run.
+
+    ``level`` is the U-Net check level of the run (``"strict"``: a pass means nothing changed;
+    ``"layout"``: a pass means no broken layout), ``None`` for the pixel judge. Pytest checks may
+    override it one by one; each pair records its own.
+    """
 
     pairs: tuple[PairResult, ...]
     method: str = "pixel"
     threshold: float | None = None
     created: str = ""  # ISO 8601 time of the run
+    level: str | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -151,6 +162,7 @@ class RunResult:
             "schema": SCHEMA_VERSION,
             "verdict": self.verdict.value,
             "method": self.method,
+            "level": self.level,
             "threshold": self.threshold,
             "created": self.created,
             "counts": self.counts(),
@@ -167,4 +179,10 @@ class RunResult:
             method=str(data.get("method", "pixel")),
             threshold=data.get("threshold"),
             created=str(data.get("created", "")),
+            level=_level(data.get("level")),  # older files: none recorded
         )
+
+
+def _level(value: Any) -> str | None:
+    """A recorded level: ``None`` when absent (the pixel judge, or a file older than levels)."""
+    return None if value is None else str(value)

@@ -176,6 +176,7 @@ class LayoutCheck:
             candidate=str(s.report_dir / folder_rel / "candidate.png"),
             candidate_size=cand.size,
             method=s.method,
+            level=s.judged_level(level),
             images=PairImages(candidate=f"{folder_rel}/candidate.png"),
         )
 

@@ -103,7 +103,10 @@ def merge(settings: Settings) -> Summary | None:
     # A re-run test (pytest-rerunfailures) records its name again: the last attempt wins.
     latest = {r["pair"]["name"]: r for r in records}
     pairs = tuple(PairResult.from_dict(r["pair"]) for _, r in sorted(latest.items()))
-    run = RunResult(pairs=pairs, method=settings.method, threshold=settings.threshold, created=settings.created)
+    run = RunResult(
+        pairs=pairs, method=settings.method, threshold=settings.threshold, created=settings.created,
+        level=settings.judged_level(),  # the run's; a check's own level= is recorded on its pair
+    )
     written = sum(1 for r in latest.values() if r.get("baseline") == WRITTEN)
     changed = tuple(p for p in pairs if p.changes)
     try:

@@ -77,6 +77,15 @@ class Settings:
     created: str  # ISO 8601 start of the run
     worker: str = MAIN_WORKER  # "gw0", "gw1", … under xdist
 
+    def judged_level(self, check_level: str | None = None) -> str | None:
+        """The level a check is judged at (its own ``level=``, else the run's), as results record it.
+
+        ``None`` with the pixel judge, which has no levels.
+        """
+        if self.method != "unet":
+            return None
+        return check_level if check_level is not None else self.level
+
     def to_workerinput(self) -> dict[str, Any]:
         """A plain dict that execnet can send to an xdist worker."""
         data = asdict(self)

@@ -44,6 +44,13 @@ FILTERS: dict[str, Verdict | None] = {
 }
 
 
+#: What a PASS means at each U-Net check level (shown beside the level).
+LEVEL_MEANS = {
+    "strict": "a pass means nothing changed",
+    "layout": "a pass means no broken layout; real changes are reported, not failed",
+}
+
+
 @dataclass(frozen=True)
 class _Box:
     """A region placed on a stage, in percent of that stage's size."""
@@ -241,6 +248,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["size"] = _size
     env.filters["thousands"] = lambda n: f"{int(n):,}"
+    env.filters["level_means"] = lambda level: LEVEL_MEANS.get(level, "")
     env.filters["changes"] = lambda n: f"{n} change" if n == 1 else f"{n} changes"
     return env
 
