@@ -227,3 +227,16 @@ def test_validation_scores_calibrations_pick(data: Path, model_path: Path) -> No
     expected = (1 - IOU_WEIGHT) * (best["strict"] + best["layout"]) / 2 + IOU_WEIGHT * inter / union
     assert m["score"] == pytest.approx(expected)
     assert {m["pairs_benign"], m["pairs_change"], m["pairs_defect"]} == {3.0}
+
+
+def test_calibrate_limit_takes_the_pairs_training_validates_on(data: Path) -> None:
+    from layoutcheck.calibrate import fixed_subset
+    from layoutcheck.dataset import read_manifest
+    from layoutcheck.train.data import PairRef
+    from layoutcheck.train.validate import val_subset
+
+    val = [PairRef(data, s) for s in read_manifest(data) if s.split == "val"]  # as train's find_sources lists them
+    ids = [p.sample.id for p in val_subset(val, 4)]
+    assert len(ids) == 4 and ids != [p.sample.id for p in val[:4]]  # a draw, not the first four
+    assert [s.id for s in fixed_subset([p.sample for p in val], 4)] == ids
+    assert fixed_subset(val, None) == list(val) == fixed_subset(val, 99)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,9 +36,11 @@ from layoutcheck.errors import InputError
 from layoutcheck.regions import mask_to_boxes
 
 __all__ = [
-    "GRID", "KINDS", "LEVELS", "Calibration", "Tally", "calibrate", "level_scores", "pair_hits",
+    "GRID", "KINDS", "LEVELS", "Calibration", "Tally", "calibrate", "fixed_subset", "level_scores", "pair_hits",
     "pick_threshold", "pixel_counts", "rates_table",
 ]
+
+_T = TypeVar("_T")
 
 #: Thresholds tried: coarse in the middle, fine near 1, where a trained network's failing
 #: probabilities crowd (noise at 0.9-0.97, defects above, on this project's models).
@@ -137,6 +139,18 @@ class Tally:
         return out
 
 
+def fixed_subset(items: Sequence[_T], limit: int | None) -> list[_T]:
+    """At most ``limit`` of ``items``, in their order: a fixed-seed draw, the same every run.
+
+    Training's validation and ``calibrate --limit`` both take their pairs through this, so a
+    model is calibrated on the very pairs its checkpoint was chosen on.
+    """
+    if limit is None or len(items) <= limit:
+        return list(items)
+    keep = np.sort(np.random.default_rng(0).permutation(len(items))[:limit])
+    return [items[i] for i in keep]
+
+
 def calibrate(
     model_path: Path,
     data: Sequence[Path],
@@ -158,7 +172,7 @@ def calibrate(
     from layoutcheck.weights import load_model
 
     samples = [(Path(root), s) for root in data for s in read_manifest(root) if s.split == split]
-    samples = samples[:limit] if limit else samples
+    samples = fixed_subset(samples, limit)
     if not samples:
         raise InputError(f"{', '.join(map(str, data))}: no samples with split {split!r} to calibrate on")
     kinds = [s.kind for _, s in samples]

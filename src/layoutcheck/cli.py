@@ -432,7 +432,7 @@ def eval_command(model: Path | None, data: tuple[Path, ...], methods: tuple[str,
 @click.option("--data", "data", multiple=True, required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--split", type=click.Choice(["train", "val", "test"]), default="val", show_default=True,
               help="Pairs to calibrate on: never the split you report.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use only the first N pairs.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Use N of the pairs (a fixed draw: the ones train validates on with --val-pairs N).")
 @click.option("--device", default="auto", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Print the table, leave the model file alone.")
 @_errors_to_exit

@@ -259,10 +259,9 @@ class _Run:
     def _calibrate(self) -> None:
         """Pick the best model's thresholds on the val pairs and store them in its metadata.
 
-        The best epoch's validation ran the same replay and pick (``threshold_<level>`` in its
-        metrics), but is not reused: it ran the in-training model at the training precision over a
-        seeded draw of ``val_pairs`` pairs (:func:`val_subset`), while ``calibrate`` runs the saved
-        file at the judge's ``precision="auto"`` over the first ``val_pairs`` val pairs.
+        The best epoch's validation ran the same replay and pick on the same pairs (``threshold_<level>``
+        in its metrics), but is not reused: it ran the in-training model at the training precision,
+        while ``calibrate`` runs the saved file at the judge's ``precision="auto"``, as users will.
         """
         from layoutcheck.calibrate import calibrate
         from layoutcheck.weights import THRESHOLDS_KEY, update_metadata

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from layoutcheck.calibrate import GRID, KINDS, LEVELS, Tally, pick_threshold
+from layoutcheck.calibrate import GRID, KINDS, LEVELS, Tally, fixed_subset, pick_threshold
 from layoutcheck.dataset import load_sample
 from layoutcheck.model import ChangeSegmenter
 from layoutcheck.train.data import PairRef, _match_size
@@ -49,11 +49,9 @@ IOU_WEIGHT = 0.05
 
 
 def val_subset(pairs: Sequence[PairRef], limit: int | None) -> list[PairRef]:
-    """At most ``limit`` val pairs, the same ones every epoch and run (a fixed-seed draw)."""
-    if limit is None or len(pairs) <= limit:
-        return list(pairs)
-    keep = np.sort(np.random.default_rng(0).permutation(len(pairs))[:limit])
-    return [pairs[i] for i in keep]
+    """At most ``limit`` val pairs, the same ones every epoch and run, and the ones ``calibrate``
+    takes with the same limit (:func:`layoutcheck.calibrate.fixed_subset`)."""
+    return fixed_subset(pairs, limit)
 
 
 def validate(
