@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from layoutcheck.browser import launch_chromium
 from layoutcheck.config import Action, CaptureConfig, PageSpec, Viewport
-from layoutcheck.elements import ElementBox, Sidecar, write_sidecar
+from layoutcheck.elements import ElementBox, Sidecar, with_selector_path, write_sidecar
 from layoutcheck.errors import CaptureError, PageTimeoutError
 from layoutcheck.fsutil import atomic_write_bytes
 
@@ -296,6 +296,7 @@ def _element_boxes(page: Page, opts: ShotOptions, scale: float) -> list[ElementB
         origin = (0.0, 0.0)
         clip = tuple(page.evaluate("() => [window.innerWidth, window.innerHeight]"))
     script = resources.files("layoutcheck").joinpath("js/element_boxes.js").read_text(encoding="utf-8")
+    script = with_selector_path(script)
     raw = page.evaluate(
         script,
         {"originX": origin[0], "originY": origin[1], "clipW": clip[0], "clipH": clip[1], "limit": _ELEMENT_LIMIT},

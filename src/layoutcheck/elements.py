@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,23 @@ from layoutcheck.errors import InputError
 from layoutcheck.fsutil import atomic_write_bytes
 
 SIDECAR_SCHEMA = 1
+
+
+#: Where a page script wants the shared selector-path function (see :func:`with_selector_path`).
+SELECTOR_PATH_MARK = "/* selector_path.js */"
+
+
+def with_selector_path(script: str) -> str:
+    """``script`` with ``js/selector_path.js`` (the sidecars' selector format) at its mark.
+
+    Capture's element boxes and synth's mutation labels name elements the same way because both
+    scripts get this one function.
+    """
+    if SELECTOR_PATH_MARK not in script:
+        raise ValueError(f"the page script has no {SELECTOR_PATH_MARK!r} mark")
+    function = resources.files("layoutcheck").joinpath("js/selector_path.js").read_text(encoding="utf-8")
+    body = function[function.index("(el) =>"):].strip()  # the function expression, comments dropped
+    return script.replace(SELECTOR_PATH_MARK, body)
 
 
 @dataclass(frozen=True)

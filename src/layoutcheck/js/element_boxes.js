@@ -1,24 +1,7 @@
 // Returns the visible elements of the page with a stable CSS selector path and their box in
 // CSS pixels relative to the screenshot origin. Argument: {originX, originY, clipW, clipH, limit}.
 (opts) => {
-  const esc = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s);
-  const pathOf = (el) => {
-    const parts = [];
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      const tag = node.tagName.toLowerCase();
-      if (node.id && document.querySelectorAll("#" + esc(node.id)).length === 1) {
-        parts.unshift("#" + esc(node.id));
-        break;
-      }
-      if (tag === "html" || tag === "body") { parts.unshift(tag); break; }
-      let index = 1;
-      for (let sib = node.previousElementSibling; sib; sib = sib.previousElementSibling) {
-        if (sib.tagName === node.tagName) index += 1;
-      }
-      parts.unshift(`${tag}:nth-of-type(${index})`);
-    }
-    return parts.join(" > ");
-  };
+  const pathOf = /* selector_path.js */;
   const ownText = (el) => {
     let n = 0;
     for (const c of el.childNodes) if (c.nodeType === 3) n += c.textContent.trim().length;

@@ -288,24 +288,8 @@
   };
 
   // A CSS selector path of scan element i (the format of layoutcheck's element-box sidecars).
-  M.path = (i) => {
-    const esc = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s);
-    const parts = [];
-    for (let node = M.els[i]; node && node.nodeType === 1; node = node.parentElement) {
-      const tag = node.tagName.toLowerCase();
-      if (node.id && document.querySelectorAll("#" + esc(node.id)).length === 1) {
-        parts.unshift("#" + esc(node.id));
-        break;
-      }
-      if (tag === "html" || tag === "body") { parts.unshift(tag); break; }
-      let index = 1;
-      for (let sib = node.previousElementSibling; sib; sib = sib.previousElementSibling) {
-        if (sib.tagName === node.tagName) index += 1;
-      }
-      parts.unshift(`${tag}:nth-of-type(${index})`);
-    }
-    return parts.join(" > ");
-  };
+  const pathOf = /* selector_path.js */;
+  M.path = (i) => pathOf(M.els[i]);
 
   M.revert = () => {
     for (const fn of M.undo.reverse()) fn();

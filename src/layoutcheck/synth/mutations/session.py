@@ -18,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from layoutcheck.capture import STABILISE_CSS, ShotOptions, snapshot
+from layoutcheck.elements import with_selector_path
 from layoutcheck.imageio import decode_image
 from layoutcheck.synth.mutations.scan import Box, Scan, as_box
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-_JS = resources.files("layoutcheck.synth").joinpath("js/mutations.js").read_text(encoding="utf-8")
+_JS = with_selector_path(
+    resources.files("layoutcheck.synth").joinpath("js/mutations.js").read_text(encoding="utf-8")
+)
 
 # Settling for the caret shot: the same as capture's, without blurring the focused input; setting
 # the selection again restarts the caret's blink cycle, so the caret is drawn when the shot is taken.
