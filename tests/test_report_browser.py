@@ -20,18 +20,6 @@ FAILED = 'section.pair[data-verdict="fail"]'
 PASSED = 'section.pair[data-verdict="pass"]'
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the module: starting it costs more than all these tests."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from layoutcheck.browser import launch_chromium
-
-    with sync_api.sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture()
 def opened(browser: Browser, tmp_path: Path) -> Iterator[tuple[Page, list[str], list[str]]]:
     """The report of :func:`make_run`, open in a fresh page; yields (page, errors, dialog messages)."""

@@ -144,17 +144,6 @@ def _sample_page(name: str, want: str) -> GeneratedPage:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from layoutcheck.browser import launch_chromium
-
-    with sync_api.sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def tabs(browser: Browser) -> Iterator[dict[int, Page]]:
     """One reused tab per width: opening a tab costs more than loading a page into one."""
     contexts = {width: browser.new_context(viewport={"width": width, "height": 800}) for width in _MAX_HEIGHT}
