@@ -62,6 +62,7 @@ _Sink = Callable[["torch.Tensor", Sequence[_Box], Sequence[_Box]], None]
 
 #: Loaded models, one per (file, its mtime and size, device) in this process.
 _MODELS: dict[tuple[str, int, int, str], ChangeSegmenter] = {}
+_MULTIPLES: dict[tuple[str, int, int], int] = {}
 
 
 @dataclass(frozen=True)
@@ -304,11 +305,7 @@ class UNetJudge:
         _check_pair(reference, candidate)
         if not _rows_differ(reference, candidate, stop_early=True).any():
             return Judgement(regions=(), diff_pixels=0, overlay=None)
-        config, _ = read_model_info(self.model_path)  # the header only: no torch yet
-        depth = config.get("depth", 4)
-        if not isinstance(depth, int) or not 1 <= depth <= 6:
-            raise ModelError(f"the model file {self.model_path} has an invalid depth {depth!r} in its config")
-        multiple = 2**depth
+        multiple = _model_multiple(self.model_path)  # the header only: no torch yet
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, self.align, self.gate_tol)
         if plan is None or not plan.run:
             return Judgement(regions=(), diff_pixels=0, overlay=None)
@@ -611,13 +608,34 @@ def _cpu_has_bf16() -> bool:
         return False
 
 
+def _file_version(path: Path) -> tuple[str, int, int]:
+    """``(resolved path, mtime_ns, size)``: caches keyed by it notice a replaced model file."""
+    path = Path(path).resolve()
+    st = path.stat()
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+def _model_multiple(path: Path) -> int:
+    """``2 ** depth`` of the model file, from its header, read once per file version."""
+    try:
+        key = _file_version(path)
+    except OSError:
+        read_model_info(path)  # raises the typed error naming the file (missing, unreadable)
+        raise
+    if key not in _MULTIPLES:
+        config, _ = read_model_info(path)
+        depth = config.get("depth", 4)
+        if not isinstance(depth, int) or not 1 <= depth <= 6:
+            raise ModelError(f"the model file {path} has an invalid depth {depth!r} in its config")
+        _MULTIPLES[key] = 2**depth
+    return _MULTIPLES[key]
+
+
 def _cached_model(path: Path, device: str) -> ChangeSegmenter:
     """Load once per process per (file version, device): batch norms folded, channels_last."""
     import torch
 
-    path = Path(path).resolve()
-    st = path.stat()
-    key = (str(path), st.st_mtime_ns, st.st_size, device)
+    key = (*_file_version(path), device)
     if key not in _MODELS:
         from layoutcheck.model import fuse_for_inference
 
