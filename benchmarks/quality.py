@@ -61,7 +61,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterable
@@ -79,6 +78,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_data  # noqa: E402
 from bench_data import BenchPair  # noqa: E402
+from runinfo import cpu_name, git_commit  # noqa: E402
 
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT  # noqa: E402
 from layoutcheck.evaluate import PairOutcome, _clip_boxes, score_pair, summarise  # noqa: E402
@@ -594,26 +594,9 @@ def start_peers(j: Judges, enabled: bool) -> tuple[dict[str, str], str | None]:
 def machine_info() -> dict[str, Any]:
     import torch
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as fh:
-            cpu = next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return {"cpu": cpu, "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+    return {"cpu": cpu_name(), "cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(),
             "python": platform.python_version(), "platform": platform.platform(),
             "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
-
-
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
-                               capture_output=True, text=True).stdout.strip()
-        return sha + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def versions(peer_versions: dict[str, str], model: Path | None) -> dict[str, str]:
@@ -683,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     judges = build_judges(args)
     meta: dict[str, Any] = {"created": datetime.now(UTC).isoformat(timespec="seconds"), "command": command,
-                            "git_commit": git_commit(), "machine": machine_info()}
+                            "git_commit": git_commit(mark_dirty=True), "machine": machine_info()}
     peer_versions, no_peers = start_peers(judges, not args.no_peers)
     stages["start judges and peers"] = round(time.perf_counter() - t, 1)
     tuned_keys = [k for k in TUNABLE if k in judges.names]

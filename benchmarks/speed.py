@@ -53,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import inference_speed as drawn  # noqa: E402 - the drawn pages, the defect, the shift, peak RSS
 import peers  # noqa: E402
+from runinfo import cpu_name, git_commit  # noqa: E402
 
 REPO = HERE.parent
 RESULTS_JSON = HERE / "results" / "speed.json"
@@ -439,26 +440,6 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _git_commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=None, help="runs per judge and case (default 7; 3 with --quick)")
@@ -490,9 +471,9 @@ def main() -> None:
     result: dict[str, Any] = {
         "command": "python benchmarks/speed.py" + "".join(f" {a}" for a in sys.argv[1:]),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "git_commit": _git_commit(),
+        "git_commit": git_commit(12),
         "machine": {
-            "cpu": _cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
+            "cpu": cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
             "torch": torch.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
             "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in load_after],
