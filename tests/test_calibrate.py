@@ -135,12 +135,13 @@ def test_malformed_thresholds_are_a_model_error(model_path: Path, tmp_path: Path
 
 def _scan(score: np.ndarray, sample: Sample, level: str) -> list[int]:
     """The decision at every grid threshold, one by one: what the bisection must reproduce."""
-    from layoutcheck.regions import mask_to_boxes
+    from layoutcheck.regions import grow_mask, mask_to_boxes
+    from layoutcheck.segment import EXTENT
 
     defect = [(x, y, x + w, y + h) for x, y, w, h, c in sample.boxes if c >= 2]
     out = []
     for t in GRID:
-        boxes = mask_to_boxes(score > t, gap=8, min_pixels=16)
+        boxes = mask_to_boxes(grow_mask(score, t, EXTENT, min_pixels=16), gap=8)
         if level == "layout" and sample.kind == "defect":
             boxes = [b for b in boxes if any(b[0] < d[2] and d[0] < b[0] + b[2] and b[1] < d[3]
                                              and d[1] < b[1] + b[3] for d in defect)]

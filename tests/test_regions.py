@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from layoutcheck import regions
-from layoutcheck.regions import mask_to_boxes, regions_from_mask, size_band_regions
+from layoutcheck.regions import grow_mask, mask_to_boxes, regions_from_mask, size_band_regions
 from layoutcheck.results import Region
 
 
@@ -202,3 +202,31 @@ def test_wider_but_shorter_candidate() -> None:
 def test_bad_sizes_raise() -> None:
     with pytest.raises(ValueError, match="cand_size"):
         size_band_regions((800, 600), (0, 600))
+
+
+def test_grow_mask_grows_confident_cores_to_their_faint_edges() -> None:
+    score = np.zeros((40, 60), dtype=np.float32)
+    score[5:25, 5:25] = 0.3  # a faint area ...
+    score[10:15, 10:15] = 0.99  # ... with a confident core: grows to all of it
+    score[30:38, 40:58] = 0.4  # faint, no core: never fails
+    score[2:4, 50:52] = 0.99  # a confident speck below min_pixels: dropped
+    grown = grow_mask(score, 0.9, 0.2, min_pixels=16)
+    expected = np.zeros_like(grown)
+    expected[5:25, 5:25] = True
+    assert (grown == expected).all()
+    # The decision is the seed threshold's: no seed, nothing, however much lies above extent.
+    assert not grow_mask(score, 0.995, 0.2, min_pixels=16).any()
+    # extent at or above the threshold: only the seeds themselves.
+    assert grow_mask(score, 0.9, 0.95, min_pixels=16).sum() == 25
+    assert grow_mask(score, 0.9, 0.2).sum() == 20 * 20 + 4
+
+
+def test_grow_mask_connects_diagonally_and_rejects_bad_input() -> None:
+    score = np.zeros((6, 6))
+    score[0, 0] = 1.0
+    score[1, 1] = score[2, 2] = 0.5
+    assert grow_mask(score, 0.9, 0.2).sum() == 3  # 8-connected, like mask_to_boxes
+    with pytest.raises(ValueError, match=r"\(H, W\)"):
+        grow_mask(np.zeros(5), 0.5, 0.2)
+    with pytest.raises(ValueError, match="min_pixels"):
+        grow_mask(score, 0.5, 0.2, min_pixels=0)

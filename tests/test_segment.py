@@ -283,3 +283,21 @@ def test_identical_pairs_do_not_import_torch(tiny_file: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["False", "True", "PASSIVE"]  # and OpenMP was told not to spin
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_maps_grow_a_confident_core_to_its_faint_edges(level: str) -> None:
+    # A defect the network is sure of only in its middle (p ~ 1), less so around it (p ~ 0.6,
+    # no class preferred), and a faint blob (p ~ 0.6) with no confident core elsewhere. The
+    # confident core names the region.
+    logits = _blob_logits((64, 128), [(4, (slice(20, 30), slice(20, 40)))])
+    logits[0, 0, 10:40, 10:60] = torch.where(logits[0, 4, 10:40, 10:60] > 0, 0.0, 2.0)  # the edges
+    logits[0, 0, 10:40, 90:120] = 2.0  # the faint blob
+
+    def regions(extent: float) -> list[tuple[str, int, int, int, int]]:
+        maps = segment._Maps((64, 128), level, 0.9, extent)
+        _write_tile(maps, logits, 0)
+        return [(r.kind, r.x, r.y, r.w, r.h) for r in maps.judgement(gap=8, min_pixels=16).regions]
+
+    assert regions(1.0) == [("viewport-overflow", 20, 20, 20, 10)]  # the core only
+    assert regions(0.2) == [("viewport-overflow", 10, 10, 50, 30)]  # grown to the edges, the faint blob still passes

@@ -33,7 +33,8 @@ import numpy as np
 
 from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.errors import InputError
-from layoutcheck.regions import mask_to_boxes
+from layoutcheck.regions import grow_mask, mask_to_boxes
+from layoutcheck.segment import EXTENT
 
 __all__ = [
     "GRID", "KINDS", "LEVELS", "Calibration", "Tally", "calibrate", "fixed_subset", "level_scores", "pair_hits",
@@ -99,12 +100,12 @@ class Tally:
         default_factory=lambda: np.zeros((len(LEVELS), 2, len(GRID)), dtype=np.int64))  # (L, 2, G)
 
     def add(self, probs: np.ndarray, sample: Sample, mask: np.ndarray | None = None, *, gap: int = 8,
-            min_pixels: int = 16) -> None:
+            min_pixels: int = 16, extent: float = EXTENT) -> None:
         """Count one pair from its ``(C, H, W)`` probabilities (and its ``(H, W)`` class mask)."""
         scores = level_scores(probs)
         k = KINDS.index(sample.kind)
         self.pairs[k] += 1
-        for lv, row in pair_hits(scores, sample, gap=gap, min_pixels=min_pixels).items():
+        for lv, row in pair_hits(scores, sample, gap=gap, min_pixels=min_pixels, extent=extent).items():
             self.hits[LEVELS.index(lv), k] += row
         if mask is not None:
             for lv, score in scores.items():
@@ -203,11 +204,13 @@ def level_scores(probs: np.ndarray) -> dict[str, np.ndarray]:
 
 def pair_hits(
     scores: Mapping[str, np.ndarray], sample: Sample, *, gap: int = 8, min_pixels: int = 16,
+    extent: float = EXTENT,
 ) -> dict[str, np.ndarray]:
     """Per level, ``(len(GRID),)`` 0/1: is the pair flagged (or located) at each threshold.
 
-    Flagged: a region of :func:`mask_to_boxes` survives on ``score > t``; at ``layout`` a defect
-    pair counts only when located (a region overlaps one of its true defect boxes).
+    Flagged: a region survives the judge's rule at ``t`` (cores ``score > t`` of ``min_pixels``,
+    grown to ``extent`` by :func:`grow_mask`, boxed by :func:`mask_to_boxes`); at ``layout`` a
+    defect pair counts only when located (a region overlaps one of its true defect boxes).
 
     The decision can only switch from 1 to 0 as ``t`` grows (a higher threshold fails a subset of
     the pixels, and every region of a subset lies inside a region of the whole), so the switch
@@ -217,7 +220,7 @@ def pair_hits(
     Args:
         scores: ``{"strict": (H, W), "layout": (H, W)}`` as :func:`level_scores` gives.
         sample: the pair's manifest entry (kind and true boxes).
-        gap, min_pixels: the judge's region settings.
+        gap, min_pixels, extent: the judge's region settings.
     """
     defect_boxes = [(x, y, x + bw, y + bh) for x, y, bw, bh, c in sample.boxes if c >= FIRST_DEFECT]
     out: dict[str, np.ndarray] = {}
@@ -226,7 +229,7 @@ def pair_hits(
         locate = level == "layout" and sample.kind == "defect"
 
         def hit(i: int, score: np.ndarray = score, grid: np.ndarray = grid, locate: bool = locate) -> bool:
-            boxes = mask_to_boxes(score > grid[i], gap=gap, min_pixels=min_pixels)
+            boxes = mask_to_boxes(grow_mask(score, grid[i], extent, min_pixels=min_pixels), gap=gap)
             if locate:
                 return any(_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
             return bool(boxes)

@@ -16,7 +16,7 @@ from skimage.measure import label as _sk_label
 
 from layoutcheck.results import Region
 
-__all__ = ["mask_to_boxes", "regions_from_mask", "size_band_regions"]
+__all__ = ["grow_mask", "mask_to_boxes", "regions_from_mask", "size_band_regions"]
 
 Box = tuple[int, int, int, int]
 """``(x, y, w, h)`` in pixels."""
@@ -76,6 +76,55 @@ def mask_to_boxes(mask: np.ndarray, *, gap: int = 8, min_pixels: int = 1) -> lis
 
     order = np.lexsort((edges[:, 0], edges[:, 1]))
     return [(int(x0), int(y0), int(x1 - x0), int(y1 - y0)) for x0, y0, x1, y1 in edges[order]]
+
+
+def grow_mask(score: np.ndarray, threshold: float, extent: float, *, min_pixels: int = 1) -> np.ndarray:
+    """Hysteresis thresholding: ``threshold`` decides *whether* something is there, ``extent`` how far it reaches.
+
+    Seeds are the 8-connected components of ``score > threshold`` of at least ``min_pixels``
+    pixels. The result is every pixel of ``score > min(extent, threshold)`` 8-connected to a seed.
+    A network that is sure only about the core of a defect (a trained segmenter's probabilities
+    fade towards a region's edges) then still gets the region's full extent, while a faint area
+    with no confident core never fails: the decision is exactly that of ``score > threshold``
+    with ``min_pixels``, only the shapes grow.
+
+    Args:
+        score: ``(H, W)`` per-pixel scores.
+        threshold: Seed threshold.
+        extent: Growth threshold; at or above ``threshold`` nothing grows.
+        min_pixels: Seeds smaller than this are dropped (as :func:`mask_to_boxes` drops specks).
+
+    Returns:
+        ``(H, W)`` bool.
+
+    Raises:
+        ValueError: ``score`` is not 2-D or ``min_pixels`` is below 1.
+    """
+    if not isinstance(score, np.ndarray) or score.ndim != 2:
+        raise ValueError(f"score must be an (H, W) array, got {getattr(score, 'shape', type(score).__name__)}")
+    if min_pixels < 1:
+        raise ValueError(f"min_pixels must be >= 1, got {min_pixels}")
+    out = np.zeros(score.shape, dtype=bool)
+    reach = score > min(extent, threshold)  # (H, W)
+    rows = np.flatnonzero(reach.any(axis=1))
+    if rows.size == 0:
+        return out
+    cols = np.flatnonzero(reach.any(axis=0))
+    area = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
+    seeds = score[area] > threshold  # (h, w)
+    if min_pixels > 1:
+        seed_labels, _ = _label(seeds)
+        big = np.bincount(seed_labels.ravel()) >= min_pixels  # (n + 1,)
+        big[0] = False
+        seeds = big[seed_labels]
+    if not seeds.any():
+        return out
+    labels, count = _label(reach[area])  # (h, w)
+    keep = np.zeros(count + 1, dtype=bool)
+    keep[labels[seeds]] = True
+    keep[0] = False
+    out[area] = keep[labels]
+    return out
 
 
 def regions_from_mask(
