@@ -152,6 +152,23 @@ def test_pass_then_fail_with_regions_and_report_link(
         assert (pytester.path / "layoutcheck-report" / pair["images"][key]).is_file()
 
 
+def test_each_pair_records_the_threshold_it_was_judged_at(pytester: pytest.Pytester) -> None:
+    # The run's threshold (ini), and one check's own threshold= beside it.
+    _suite(pytester, SUITE + """
+
+def test_loose(layoutcheck):
+    layoutcheck.check_image(card(), "loose", threshold=0.3)
+""")
+    pytester.makeini("[pytest]\nlayoutcheck_threshold = 0.2\n")
+    pytester.runpytest("--layoutcheck-update").assert_outcomes(passed=4)
+    pytester.runpytest().assert_outcomes(passed=4)
+    run = _result(pytester)
+    assert run["threshold"] == 0.2
+    assert {p["name"].rsplit("::", 1)[1]: p["threshold"] for p in run["pairs"]} == {
+        "card": 0.2, "loose": 0.3}  # (the two size checks are named card too)
+    assert ">0.3</span>" in (pytester.path / "layoutcheck-report" / "index.html").read_text()
+
+
 def test_update_refreshes_changed_baselines_only_and_never_fails(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,7 @@ def _run() -> RunResult:
                        candidate_size=(96, 400), method="unet", images=PairImages("r.png", "c.png", "d.png"),
                        level="layout"),
             PairResult("cart@desktop", Verdict.FAIL, regions=(DEFECT,), changes=(CHANGE,), diff_pixels=800,
-                       method="unet", level="strict"),  # a pytest check's own level=
+                       method="unet", level="strict", threshold=0.93),  # a pytest check's own level=, threshold=
         ),
         method="unet",
         threshold=0.5,
@@ -70,3 +70,10 @@ def test_result_files_without_levels_load_as_none() -> None:
     old = RunResult.from_dict(data)
     assert old.level is None and [p.level for p in old.pairs] == [None, None]
     assert old.method == "unet" and old.threshold == 0.5
+
+
+def test_pairs_record_their_own_threshold() -> None:
+    data = json.loads(_run().to_json())
+    assert [p["threshold"] for p in data["pairs"]] == [None, 0.93]
+    del data["pairs"][1]["threshold"]  # as written before pairs recorded it
+    assert RunResult.from_dict(data).pairs[1].threshold is None

@@ -114,6 +114,7 @@ def compare_pair(
             diff_pixels=judgement.diff_pixels,
             method=judge.method,
             level=judge_level(judge),
+            threshold=judge.threshold,
             duration_ms=(time.perf_counter() - start) * 1000,
         ),
         arrays,

@@ -75,6 +75,8 @@ class PairResult:
     them (the U-Net at ``level="layout"``). The verdict depends on ``regions`` only.
     ``level`` is the U-Net check level the pair was judged at (``"strict"`` or ``"layout"``; a
     pytest check may set its own), ``None`` for the pixel judge, which has no levels.
+    ``threshold`` is the one the judge used on this pair (a pytest check may set its own; the
+    U-Net's default is its model's calibrated one), ``None`` when nothing was judged (new, deleted).
     """
 
     name: str
@@ -90,6 +92,7 @@ class PairResult:
     duration_ms: float = 0.0
     images: PairImages = field(default_factory=PairImages)
     level: str | None = None
+    threshold: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +107,7 @@ class PairResult:
             "diff_pixels": self.diff_pixels,
             "method": self.method,
             "level": self.level,
+            "threshold": self.threshold,
             "duration_ms": round(self.duration_ms, 3),
             "images": asdict(self.images),
         }
@@ -127,6 +131,7 @@ class PairResult:
             duration_ms=float(data.get("duration_ms", 0.0)),
             images=PairImages(**data.get("images", {})),
             level=_level(data.get("level")),  # older files: none recorded
+            threshold=None if data.get("threshold") is None else float(data["threshold"]),
         )
 
 
