@@ -16,6 +16,7 @@ sys.path.insert(0, str(BENCH))
 
 import bench_data  # noqa: E402
 import quality  # noqa: E402
+import quality_report  # noqa: E402
 import readme_tables  # noqa: E402
 
 README = BENCH.parent / "README.md"
@@ -51,7 +52,7 @@ def test_pick_tolerance_keeps_zero_when_any_difference_separates() -> None:
 
 
 def test_roc_points_end_at_the_most_sensitive_setting() -> None:
-    fpr, recall = quality.roc_points([0.0, 0.3, math.inf], [0.0, 0.1])
+    fpr, recall = quality_report.roc_points([0.0, 0.3, math.inf], [0.0, 0.1])
     assert (fpr[0], recall[0]) == (0.0, 1 / 3)  # only the size mismatch fails at the top
     assert (fpr[-1], recall[-1]) == (0.5, 2 / 3)  # t = 0: any difference fails, identical pairs pass
     assert fpr == sorted(fpr) and recall == sorted(recall)
