@@ -11,7 +11,8 @@ For one pair of equal-size screenshots:
    multiples of ``2**depth``, run only where the (dilated) gate fired, ``batch`` at a time.
    Each tile keeps its centre: neighbours split their overlap in the middle, so no pixel is
    predicted from a tile border when a neighbour saw it from further inside.
-5. **Regions**: the per-pixel maps become scored, classed rectangles (:mod:`regions`).
+5. **Regions**: the per-pixel maps become scored, classed rectangles (:mod:`regions`): the
+   threshold picks the confident cores, each grown to where its score falls below ``extent``.
 
 Memory is bounded for tall pages: the judge keeps a float score map and a class map of the page
 (5-6 bytes a pixel, written only where tiles ran), never the ``(classes, H, W)`` probabilities
