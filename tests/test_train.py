@@ -324,6 +324,35 @@ def test_bad_settings_are_input_errors(data: Path, tmp_path: Path) -> None:
         train(_config(empty, tmp_path / "m.safetensors"))
 
 
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_a_signal_to_the_whole_process_group_saves_state(data: Path, tmp_path: Path, signame: str) -> None:
+    # Ctrl-C in a terminal, `kill -- -PGID`, a CI job's cancellation: the loader's worker gets the
+    # signal too. It must not die of it and take the batch (and the save) down with it.
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from layoutcheck.train import TrainingInterrupted
+
+    sig = getattr(signal, signame)
+    cfg = _config(data, tmp_path / "m.safetensors", epochs=1, workers=1)
+
+    def interrupt(event: dict[str, Any]) -> None:
+        if event["event"] == "step" and event["global_step"] == 3:
+            workers = multiprocessing.active_children()
+            assert workers  # the loader's worker
+            for child in workers:
+                os.kill(child.pid, sig)
+            os.kill(os.getpid(), sig)
+            time.sleep(0.3)  # time for the worker to die of it, if it would
+            assert all(child.is_alive() for child in workers)  # the main process stops it when it stops
+
+    with pytest.raises(TrainingInterrupted, match="step 3"):
+        train(cfg, on_progress=interrupt)
+    assert cfg.checkpoint.is_file()
+
+
 def test_sigint_saves_state_and_a_rerun_resumes(data: Path, tmp_path: Path) -> None:
     import os
     import signal

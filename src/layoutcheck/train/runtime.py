@@ -87,11 +87,14 @@ def seed_all(seed: int) -> None:
 def seed_worker(worker_id: int) -> None:
     """DataLoader ``worker_init_fn``: seed NumPy and ``random`` from the worker's torch seed.
 
-    Workers also ignore SIGINT: a Ctrl-C in the terminal reaches the whole process group, and a
-    worker that died of it would break the batch the main process is waiting for before the main
-    process could save its state. The main process stops them when it stops.
+    Workers also ignore SIGINT and SIGTERM: a Ctrl-C in the terminal, ``kill -- -PGID`` or a CI
+    job's cancellation reaches the whole process group, and a worker that died of it would break
+    the batch the main process is waiting for ("DataLoader worker ... is killed by signal") before
+    the main process could save its state. The main process stops them when it stops, and a worker
+    whose main process is gone exits by itself (torch's worker watchdog).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     seed = torch.initial_seed() % 2**32
     np.random.seed(seed)
     random.seed(seed)
