@@ -15,7 +15,8 @@ For one pair of equal-size screenshots:
    threshold picks the confident cores, each grown to where its score falls below ``extent``.
 
 Memory is bounded for tall pages: the judge keeps a float score map and a class map of the page
-(5-6 bytes a pixel, written only where tiles ran), never the ``(classes, H, W)`` probabilities
+(5 bytes a pixel, 7 at the layout level, which also keeps p(any change) in float16; written only
+where tiles ran), never the ``(classes, H, W)`` probabilities
 (:func:`predict` returns those, for training and evaluation on page-sized inputs). On the CPU
 the output is deterministic: tiles run in a fixed order and batches are fixed, so equal inputs
 and thread counts give equal bytes.
@@ -53,8 +54,8 @@ __all__ = ["EXTENT", "LEVELS", "PRECISIONS", "TilePlan", "UNetJudge", "changed_c
 
 LEVELS = ("strict", "layout")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
-#: Where a failing region ends (see :func:`regions.grow_mask`): on 239 val pairs of the shipped
-#: model, growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
+#: Where a failing region ends (see :func:`regions.grow_mask`): on 239 val pairs of the stage-2
+#: model (models/README.md), growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
 #: (strict) and 0.21 to 0.39 (layout); 0.1 and 0.05 gained little more (0.51 / 0.40).
 EXTENT = 0.2
 DEVICE_RE = re.compile(r"auto|cpu|cuda(:\d+)?|mps")
