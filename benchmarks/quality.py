@@ -81,7 +81,6 @@ from bench_data import BenchPair  # noqa: E402
 from quality_report import fixtures_markdown, fixtures_summary, labelled_markdown, plot  # noqa: E402
 from runinfo import cpu_name, git_commit  # noqa: E402
 
-from layoutcheck.dataset import FIRST_DEFECT  # noqa: E402
 from layoutcheck.evaluate import PairOutcome, _clip_boxes, score_pair, summarise  # noqa: E402
 from layoutcheck.imageio import load_image  # noqa: E402
 from layoutcheck.judgement import Judgement  # noqa: E402
@@ -267,12 +266,11 @@ def _truth(pair: BenchPair) -> tuple[np.ndarray, list[tuple[int, int, int, int, 
 
 def unet_scores(model: Any, reference: np.ndarray, candidate: np.ndarray, *, device: str) -> dict[str, float]:
     """The U-Net curve scores of a pair: the 16th-largest failure probability at each level."""
+    from layoutcheck.calibrate import level_scores
     from layoutcheck.segment import predict
 
-    probs = predict(model, reference, candidate, device=device)  # (C, H, W)
-    strict = 1.0 - probs[0]  # (H, W)
-    layout = probs[FIRST_DEFECT:].sum(axis=0)  # (H, W)
-    return {"unet-strict": kth_largest(strict, MIN_PIXELS), "unet-layout": kth_largest(layout, MIN_PIXELS)}
+    scores = level_scores(predict(model, reference, candidate, device=device))  # (H, W) per level
+    return {f"unet-{level}": kth_largest(score, MIN_PIXELS) for level, score in scores.items()}
 
 
 # -- metrics ---------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ checkpoint is judged at its own best thresholds rather than at a fixed 0.5. Each
 through :func:`layoutcheck.segment.predict` -- row alignment, the change gate and overlapping
 tiles, exactly what :class:`~layoutcheck.segment.UNetJudge` runs -- and calibration's replay of
 the judge's decision (:class:`layoutcheck.calibrate.Tally`) counts, for every threshold ``t`` of
-:data:`~layoutcheck.calibrate.GRID` and both levels, the pairs flagged (a region of at least
-``min_pixels`` survives on ``score > t``; at ``layout`` a defect pair counts only when a region
-overlaps a true defect box) and the failing pixels on and off the labels.
+:data:`~layoutcheck.calibrate.GRID` and both levels, the pairs flagged (a core of at least
+``min_pixels`` on ``score > t``, grown as the judge grows it; at ``layout`` a defect pair counts
+only when a region overlaps a true defect box) and the pixels over ``t`` on and off the labels.
 
 From those counts, per level, calibration's Youden's J table and pick (the threshold with the
 highest J, ties to the higher one):
