@@ -7,7 +7,7 @@ CSS files, baseline and output folders) are relative to the config file.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
