@@ -27,7 +27,8 @@ SCHEMA = {
                 "properties": {
                     "name": {"type": "string"},
                     "level": {"enum": ["strict", "layout", None]},
-                    "verdict": {"enum": ["pass", "fail", "new", "deleted"]},
+                    "verdict": {"enum": ["pass", "fail", "new", "deleted", "error"]},
+                    "error": {"type": ["string", "null"]},
                     "regions": {"type": "array", "items": {"$ref": "#/$defs/region"}},
                     "changes": {"type": "array", "items": {"$ref": "#/$defs/region"}},
                 },
@@ -95,6 +96,24 @@ def test_input_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         assert err.count("\n") == 1 and str(bad) in err and needle in err
         assert "Traceback" not in err + out
         assert not (tmp_path / "rep").exists()
+
+
+def test_an_unreadable_image_in_a_folder_run_is_reported_and_exits_2(
+    pair_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    ref, cand = pair_dir
+    (cand / "sub" / "deep.png").write_text("not an image")
+    code, out, err = _run("compare", str(ref), str(cand), "--out", str(tmp_path / "rep"))
+    assert code == 2, err
+    assert f"ERR  sub/deep.png: {cand / 'sub' / 'deep.png'}: not an image" in out
+    assert "FAIL broken.png: 1 region(s)" in out  # the other pairs are judged
+    assert "5 pair(s): 1 pass, 1 fail, 1 new, 1 deleted, 1 error" in out
+    assert err == "layoutcheck: error: 1 pair(s) could not be judged: their images cannot be read\n"
+    assert (tmp_path / "rep" / "index.html").is_file()
+    code, out, _ = _run("compare", str(ref), str(cand), "--json", "--no-report")
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert code == 2 and doc["verdict"] == "fail" and doc["counts"]["error"] == 1
 
 
 def test_unet_without_a_model_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,14 +74,41 @@ def test_report_written_from_json(pair_dir: tuple[Path, Path], tmp_path: Path) -
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
 
 
-def test_bad_image_leaves_no_partial_report(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+def test_unreadable_image_in_a_folder_run_is_that_pairs_error(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
     ref, cand = pair_dir
-    out = tmp_path / "report"
-    compare_paths(ref, cand, PixelJudge(), out_dir=out)
-    before = (out / "index.html").read_bytes()
     (cand / "sub" / "deep.png").write_bytes(b"garbage")
-    with pytest.raises(ImageError, match="deep.png"):
-        compare_paths(ref, cand, PixelJudge(), out_dir=out)
+    (ref / "broken.png").write_bytes(b"")  # both sides of a pair can be the unreadable one
+    out = tmp_path / "report"
+    run = compare_paths(ref, cand, PixelJudge(), out_dir=out)
+    pairs = {p.name: p for p in run.pairs}
+    assert {n: p.verdict for n, p in pairs.items()} == {
+        "added.png": Verdict.NEW,
+        "broken.png": Verdict.ERROR,
+        "gone.png": Verdict.DELETED,
+        "same.png": Verdict.PASS,  # the other pairs are still judged
+        "sub/deep.png": Verdict.ERROR,
+    }
+    assert run.verdict is Verdict.FAIL
+    deep, broken = pairs["sub/deep.png"], pairs["broken.png"]
+    assert "deep.png: not an image" in (deep.error or "") and "broken.png: empty file" in (broken.error or "")
+    assert {p.error for p in run.pairs if p.verdict is not Verdict.ERROR} == {None}
+    # The readable side is kept for the report; the unreadable one has no size and no image.
+    assert deep.reference_size is not None and deep.candidate_size is None and deep.threshold is None
+    assert deep.images.reference and not deep.images.candidate
+    assert (out / deep.images.reference).is_file()
+    saved = RunResult.from_dict(json.loads((out / "result.json").read_text()))
+    assert saved.to_dict() == run.to_dict()
+
+
+def test_unreadable_image_of_two_files_leaves_no_partial_report(tmp_path: Path) -> None:
+    a = write_png(tmp_path / "a.png", page_like())
+    b = write_png(tmp_path / "b.png", page_like())
+    out = tmp_path / "report"
+    compare_paths(a, b, PixelJudge(), out_dir=out)
+    before = (out / "index.html").read_bytes()
+    b.write_bytes(b"garbage")
+    with pytest.raises(ImageError, match="b.png"):
+        compare_paths(a, b, PixelJudge(), out_dir=out)
     assert (out / "index.html").read_bytes() == before  # the old report is untouched
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

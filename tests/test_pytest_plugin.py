@@ -417,9 +417,13 @@ def test_corrupt_wrong_size_and_non_image_baselines_fail_only_their_test(pyteste
         "  2. 120x20 at (0, 70)  size  score 1.00",
     ])
     _no_internals(result.stdout.str())
-    # The report carries on: the pairs that could be compared are in it.
-    assert _verdicts(pytester) == {"test_suite.py::test_sizes[small]::card": "fail",
+    # The report carries on: the pairs that could be compared are in it, the other one as an error.
+    assert _verdicts(pytester) == {"test_suite.py::test_card::card": "error",
+                                   "test_suite.py::test_sizes[small]::card": "fail",
                                    "test_suite.py::test_sizes[large]::card": "pass"}
+    result.stdout.fnmatch_lines(["layoutcheck: 3 screenshot(s): 1 pass, 1 fail, 1 error"])
+    (error,) = [p["error"] for p in _result(pytester)["pairs"] if p["verdict"] == "error"]
+    assert error.startswith(f"the baseline cannot be used: {BASE}/test_card/card.png: corrupt or truncated")
     (pytester.path / BASE / "test_sizes[large]/card.png").write_text("hello")  # not an image at all
     result = pytester.runpytest("-k", "large")
     result.stdout.fnmatch_lines(["layoutcheck: 'card': the baseline cannot be used: *: not an image*"])

@@ -342,3 +342,25 @@ def _section(html: str, name: str) -> str:
     start = html.index(f'data-pair="{name}"')
     end = html.find("</section>", start)
     return html[start:end]
+
+
+def test_a_pair_that_could_not_be_judged_comes_first_with_its_reason(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    reason = f"{tmp_path}/cand/broken.png: not an image (expected PNG, JPEG or WebP) <b>"
+    broken = PairResult("broken@desktop", Verdict.ERROR, reference_size=(64, 48), error=reason,
+                        images=PairImages(reference=_png(tmp_path / "img" / "b.ref.png", (64, 48), (9, 9, 9))))
+    html = write_report(RunResult(pairs=(*run.pairs, broken)), tmp_path).read_text()
+    assert 'id="overall-verdict" data-verdict="fail">Failed<' in html
+    assert '<li class="count" data-verdict="error"><b>1</b> not judged</li>' in html
+    verdicts = re.findall(r'<section class="card pair" id="[^"]+" data-pair="[^"]*" data-verdict="(\w+)"', html)
+    assert verdicts == ["error", "fail", "fail", "new", "deleted", "pass"]
+    section = _section(html, "broken@desktop")
+    assert "Not judged:" in section and "not an image (expected PNG, JPEG or WebP) &lt;b&gt;" in section
+    assert 'src="img/b.ref.png"' in section and "Candidate (cannot be read)" in section
+    config = _config(html)
+    assert config["filters"]["errors"] == "error" and config["defaultFilter"] == "all"  # errors and failures
+    alone = RunResult(pairs=(broken, *(p for p in run.pairs if p.verdict is Verdict.PASS)))
+    assert _config(render_html(alone.to_dict()))["defaultFilter"] == "errors"
+    # A run without errors has no errors filter and no count for them.
+    plain = render_html(run.to_dict())
+    assert "errors" not in _config(plain)["filters"] and '<li class="count" data-verdict="error"' not in plain

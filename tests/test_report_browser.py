@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from layoutcheck.report import write_report
+from layoutcheck.results import PairImages, PairResult, RunResult, Verdict
 from tests.test_report import EVIL, make_run
 
 if TYPE_CHECKING:
@@ -161,3 +162,23 @@ def test_change_boxes_are_blue_dashed_and_their_rows_show_them(opened: tuple[Pag
     section.locator('tr[data-region="c1"]').click()  # brings the boxes back
     assert box.is_visible()
     assert errors == []
+
+
+def test_a_run_with_pairs_not_judged_opens_on_them(browser: Browser, tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    broken = PairResult("broken@desktop", Verdict.ERROR, reference_size=(64, 48), error="cand/broken.png: empty file",
+                        images=PairImages(reference=run.pairs[0].images.reference))
+    index = write_report(RunResult(pairs=(broken, *(p for p in run.pairs if p.verdict is Verdict.PASS))), tmp_path)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("requestfailed", lambda r: errors.append(f"requestfailed: {r.url}"))
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.goto(index.as_uri())
+    assert page.locator("button.filter.active").get_attribute("data-filter") == "errors"
+    section = page.locator('section.pair[data-verdict="error"]')
+    assert section.locator(".error-note").inner_text() == "Not judged: cand/broken.png: empty file"
+    assert section.locator('img[alt="reference of broken@desktop"]').is_visible()
+    assert page.locator(PASSED).is_hidden()
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+    page.close()

@@ -23,8 +23,10 @@ from layoutcheck.results import PairResult, Region, RunResult, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_MARK = {Verdict.PASS: "ok  ", Verdict.FAIL: "FAIL", Verdict.NEW: "new ", Verdict.DELETED: "del "}
-_COLOUR = {Verdict.PASS: "green", Verdict.FAIL: "red", Verdict.NEW: "yellow", Verdict.DELETED: "yellow"}
+_MARK = {Verdict.PASS: "ok  ", Verdict.FAIL: "FAIL", Verdict.NEW: "new ", Verdict.DELETED: "del ", Verdict.ERROR: "ERR "}
+_COLOUR = {
+    Verdict.PASS: "green", Verdict.FAIL: "red", Verdict.NEW: "yellow", Verdict.DELETED: "yellow", Verdict.ERROR: "red"
+}
 
 
 def _errors_to_exit(func: F) -> F:
@@ -77,7 +79,9 @@ def compare(
 ) -> None:
     """Compare REFERENCE and CANDIDATE: two images, or two folders matched by relative path.
 
-    Exit code 0 when every pair passes, 1 when a pair fails, 2 on a usage or input error.
+    Exit code 0 when every pair passes, 1 when a pair fails, 2 on a usage or input error (in a
+    folder run, a pair whose image cannot be read is reported as an error, the others are judged
+    and the report is written, and the exit code is 2).
     """
     from layoutcheck.compare import compare_paths
     from layoutcheck.judges import get_judge
@@ -96,6 +100,10 @@ def compare(
         click.echo(json.dumps(data, indent=2))
     else:
         _print_summary(run, None if no_report else out_dir / "index.html")
+    errors = sum(p.verdict is Verdict.ERROR for p in run.pairs)
+    if errors:
+        click.echo(f"layoutcheck: error: {errors} pair(s) could not be judged: their images cannot be read", err=True)
+        sys.exit(2)
     sys.exit(1 if failed else 0)
 
 
@@ -121,7 +129,9 @@ def _print_summary(run: RunResult, report: Path | None) -> None:
 def _pair_line(pair: PairResult) -> str:
     mark = click.style(_MARK[pair.verdict], fg=_COLOUR[pair.verdict])
     line = f"{mark} {pair.name}"
-    if pair.regions:
+    if pair.error:
+        line += f": {pair.error}"
+    elif pair.regions:
         line += f": {len(pair.regions)} region(s), {pair.diff_pixels} px differ; {_first(pair.regions)}"
         if pair.changes:
             line += f"; {len(pair.changes)} change(s), not failing"

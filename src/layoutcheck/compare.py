@@ -2,8 +2,10 @@
 
 Folders are matched by relative path; a candidate without a reference is ``new``, a reference
 without a candidate ``deleted``. Images of different sizes are judged over their common area and
-the extra band becomes a region of kind ``size``. Any unreadable input aborts the whole run with
-an :class:`~layoutcheck.errors.ImageError` before a report is put in place.
+the extra band becomes a region of kind ``size``. In a folder run, a pair with an image that cannot
+be read is recorded with the verdict ``error`` (the run fails, the other pairs are still judged and
+the report shows it); two image files given directly raise the
+:class:`~layoutcheck.errors.ImageError` instead, as there is nothing else to judge.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from layoutcheck.elements import ElementBox, element_under, read_sidecar, sidecar_path
-from layoutcheck.errors import InputError
+from layoutcheck.errors import ImageError, InputError
 from layoutcheck.fsutil import staged_dir
 from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
 from layoutcheck.judgement import Judge
@@ -65,7 +67,11 @@ def _images_in(folder: Path) -> dict[str, Path]:
 def compare_pair(
     name: str, reference: Path | None, candidate: Path | None, judge: Judge
 ) -> tuple[PairResult, dict[str, np.ndarray]]:
-    """Judge one pair; returns the result and the arrays a report shows (reference, candidate, diff)."""
+    """Judge one pair; returns the result and the arrays a report shows (reference, candidate, diff).
+
+    Raises:
+        ImageError: an image of the pair cannot be read (the message names it).
+    """
     start = time.perf_counter()
     ref = load_image(reference) if reference else None
     cand = load_image(candidate) if candidate else None
@@ -133,16 +139,18 @@ def compare_paths(
 
     The report folder is built aside and put in place only when every pair was compared, so a
     failure never leaves a partial report (an older report at ``out_dir`` stays as it was).
+    In a folder run an unreadable image makes its pair's verdict ``error``, not the run's end.
 
     Raises:
-        InputError: bad paths; ImageError: an unreadable image (the message names it).
+        InputError: bad paths; ImageError: one of two image files given directly is unreadable.
     """
     pairs = find_pairs(reference, candidate)
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    keep_going = reference.is_dir()  # two files: an unreadable one is the whole run's error
     if out_dir is None:
         results = []
         for name, ref, cand in pairs:
-            result, _ = compare_pair(name, ref, cand, judge)
+            result, _ = _compare_or_record(name, ref, cand, judge, keep_going)
             results.append(result)
             if on_pair:
                 on_pair(result)
@@ -153,7 +161,7 @@ def compare_paths(
     with staged_dir(out_dir) as stage:
         results = []
         for index, (name, ref, cand) in enumerate(pairs):
-            result, arrays = compare_pair(name, ref, cand, judge)
+            result, arrays = _compare_or_record(name, ref, cand, judge, keep_going)
             images = _write_pair_images(stage, f"pairs/{index:04d}", arrays, ref, cand)
             result = dataclasses.replace(result, images=images)
             results.append(result)
@@ -162,6 +170,42 @@ def compare_paths(
         run = _run(results, judge, created)
         write_report(run, stage)
     return run
+
+
+def _compare_or_record(
+    name: str, reference: Path | None, candidate: Path | None, judge: Judge, keep_going: bool
+) -> tuple[PairResult, dict[str, np.ndarray]]:
+    """:func:`compare_pair`, or, with ``keep_going``, an ``error`` result for an unreadable image.
+
+    The error result keeps whichever image of the pair can be read, for the report to show.
+    """
+    start = time.perf_counter()
+    try:
+        return compare_pair(name, reference, candidate, judge)
+    except ImageError as exc:
+        if not keep_going:
+            raise
+        error = str(exc)
+    arrays: dict[str, np.ndarray] = {}
+    for role, path in (("reference", reference), ("candidate", candidate)):
+        if path is not None:
+            try:
+                arrays[role] = load_image(path)
+            except ImageError:
+                pass  # the unreadable one (or both): the error names the first
+    result = PairResult(
+        name=name,
+        verdict=Verdict.ERROR,
+        reference=str(reference) if reference else None,
+        candidate=str(candidate) if candidate else None,
+        reference_size=_size(arrays.get("reference")),
+        candidate_size=_size(arrays.get("candidate")),
+        method=judge.method,
+        level=judge_level(judge),
+        error=error,
+        duration_ms=(time.perf_counter() - start) * 1000,
+    )
+    return result, arrays
 
 
 def judge_level(judge: Judge) -> str | None:

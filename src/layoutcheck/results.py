@@ -21,6 +21,7 @@ class Verdict(str, enum.Enum):
     FAIL = "fail"
     NEW = "new"  # a candidate without a reference
     DELETED = "deleted"  # a reference without a candidate
+    ERROR = "error"  # not judged: an image of the pair cannot be read (``PairResult.error`` says why)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class PairResult:
     ``level`` is the U-Net check level the pair was judged at (``"strict"`` or ``"layout"``; a
     pytest check may set its own), ``None`` for the pixel judge, which has no levels.
     ``threshold`` is the one the judge used on this pair (a pytest check may set its own; the
-    U-Net's default is its model's calibrated one), ``None`` when nothing was judged (new, deleted).
+    U-Net's default is its model's calibrated one), ``None`` when nothing was judged (new, deleted,
+    error). ``error`` says why a pair could not be judged (verdict ``ERROR``), else ``None``.
     """
 
     name: str
@@ -93,6 +95,7 @@ class PairResult:
     images: PairImages = field(default_factory=PairImages)
     level: str | None = None
     threshold: float | None = None
+    error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +111,7 @@ class PairResult:
             "method": self.method,
             "level": self.level,
             "threshold": self.threshold,
+            "error": self.error,
             "duration_ms": round(self.duration_ms, 3),
             "images": asdict(self.images),
         }
@@ -132,6 +136,7 @@ class PairResult:
             images=PairImages(**data.get("images", {})),
             level=_level(data.get("level")),  # older files: none recorded
             threshold=None if data.get("threshold") is None else float(data["threshold"]),
+            error=None if data.get("error") is None else str(data["error"]),  # older files: none
         )
 
 
@@ -152,8 +157,10 @@ class RunResult:
 
     @property
     def verdict(self) -> Verdict:
-        """``FAIL`` when any pair failed, else ``PASS`` (new and deleted pairs do not fail)."""
-        return Verdict.FAIL if any(p.verdict is Verdict.FAIL for p in self.pairs) else Verdict.PASS
+        """``FAIL`` when any pair failed or could not be judged, else ``PASS`` (new and deleted pairs
+        do not fail)."""
+        failing = (Verdict.FAIL, Verdict.ERROR)
+        return Verdict.FAIL if any(p.verdict in failing for p in self.pairs) else Verdict.PASS
 
     def counts(self) -> dict[str, int]:
         """Number of pairs per verdict, every verdict present (zero included)."""

@@ -194,9 +194,8 @@ class LayoutCheck:
             if s.update:
                 _write_baseline(baseline, cand)
                 return self._record(pair, baseline=WRITTEN)
-            # Not recorded: a RunResult has no verdict for "could not compare", and "new" would
-            # wrongly tell the reviewer that the baseline is missing.
             reason = str(exc).replace(str(baseline), self._show(baseline))
+            self._record(replace(pair, verdict=Verdict.ERROR, error=f"the baseline cannot be used: {reason}"))
             hint = f"replace it: pytest --layoutcheck-update '{self._item.nodeid}'"
             raise ImageError(f"the baseline cannot be used: {reason}\n  {hint}") from exc
         except LayoutcheckError:

@@ -32,12 +32,13 @@ RESULT_NAME = "result.json"
 INDEX_NAME = "index.html"
 
 #: Section order: what needs a reviewer first.
-_ORDER = (Verdict.FAIL, Verdict.NEW, Verdict.DELETED, Verdict.PASS)
+_ORDER = (Verdict.ERROR, Verdict.FAIL, Verdict.NEW, Verdict.DELETED, Verdict.PASS)
 
 #: Filter button name -> the verdict it shows (``None``: every pair).
 FILTERS: dict[str, Verdict | None] = {
     "all": None,
     "failed": Verdict.FAIL,
+    "errors": Verdict.ERROR,  # shown only in a run that has errors
     "new": Verdict.NEW,
     "deleted": Verdict.DELETED,
     "passed": Verdict.PASS,
@@ -96,9 +97,13 @@ def render_html(data: dict[str, Any], *, base: Path | None = None) -> str:
     result = _parse(data)
     views = [_pair_view(p, base) for p in _sorted(result.pairs)]
     counts = result.counts()
-    default_filter = "failed" if counts[Verdict.FAIL.value] else "all"
+    default_filter = _default_filter(counts)
     template = _environment().get_template("index.html.j2")
-    filters = {name: v.value if v else None for name, v in FILTERS.items()}
+    filters = {
+        name: v.value if v else None
+        for name, v in FILTERS.items()
+        if v is not Verdict.ERROR or counts[Verdict.ERROR.value]
+    }
     return template.render(
         result=result,
         verdict=result.verdict.value,
@@ -110,6 +115,14 @@ def render_html(data: dict[str, Any], *, base: Path | None = None) -> str:
         css=_asset("report.css"),
         js=_asset("report.js"),
     )
+
+
+def _default_filter(counts: dict[str, int]) -> str:
+    """What the page shows first: the failures, or the pairs that could not be judged, or both."""
+    failed, errors = counts[Verdict.FAIL.value], counts[Verdict.ERROR.value]
+    if failed and errors:
+        return "all"  # sorted errors first, then failures
+    return "failed" if failed else "errors" if errors else "all"
 
 
 def write_report(result: RunResult, out_dir: Path) -> Path:
