@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from layoutcheck import regions
-from layoutcheck.regions import grow_mask, mask_to_boxes, regions_from_mask, size_band_regions
+from layoutcheck.regions import corners_overlap, grow_mask, mask_to_boxes, regions_from_mask, size_band_regions
 from layoutcheck.results import Region
 
 
@@ -230,3 +230,17 @@ def test_grow_mask_connects_diagonally_and_rejects_bad_input() -> None:
         grow_mask(np.zeros(5), 0.5, 0.2)
     with pytest.raises(ValueError, match="min_pixels"):
         grow_mask(score, 0.5, 0.2, min_pixels=0)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ((0, 0, 10, 10), (5, 5, 15, 15), True),
+        ((0, 0, 10, 10), (10, 0, 20, 10), False),  # end-exclusive: touching edges share no pixel
+        ((0, 0, 10, 10), (0, 10, 10, 20), False),
+        ((0, 0, 10, 10), (9, 9, 10, 10), True),  # one pixel in common
+        ((2, 2, 4, 4), (0, 0, 10, 10), True),  # inside
+    ],
+)
+def test_corners_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int], expected: bool) -> None:
+    assert corners_overlap(a, b) is expected and corners_overlap(b, a) is expected

@@ -33,7 +33,7 @@ import numpy as np
 
 from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.errors import InputError
-from layoutcheck.regions import grow_mask, mask_to_boxes
+from layoutcheck.regions import corners_overlap, grow_mask, mask_to_boxes
 from layoutcheck.segment import EXTENT
 
 __all__ = [
@@ -231,7 +231,7 @@ def pair_hits(
         def hit(i: int, score: np.ndarray = score, grid: np.ndarray = grid, locate: bool = locate) -> bool:
             boxes = mask_to_boxes(grow_mask(score, grid[i], extent, min_pixels=min_pixels), gap=gap)
             if locate:
-                return any(_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
+                return any(corners_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
             return bool(boxes)
 
         top = score.max() if score.size else grid.dtype.type(0)
@@ -268,9 +268,6 @@ def pixel_counts(score: np.ndarray, truth: np.ndarray) -> np.ndarray:
     union = int(truth.sum()) + failing(~on_truth)
     return np.stack([inter, union]).astype(np.int64)
 
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def rates_table(hits: Mapping[str, np.ndarray], counts: Mapping[str, int], level: str) -> list[dict[str, float]]:

@@ -47,6 +47,7 @@ from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT, SPLITS, Sample, load_
 from layoutcheck.errors import InputError, ModelNotAvailableError
 from layoutcheck.judgement import Judge
 from layoutcheck.judges import get_judge
+from layoutcheck.regions import corners_overlap
 from layoutcheck.results import Region
 
 __all__ = ["LEVELS", "EvalConfig", "EvalReport", "PairOutcome", "RunMetrics", "evaluate"]
@@ -362,11 +363,12 @@ def score_pair(
     in_boxes = np.zeros((h, w), dtype=bool)
     for x0, y0, x1, y1, _ in true_boxes:
         in_boxes[y0:y1, x0:x1] = True
-    hit = [any(_overlap(r, b[:4]) for r in rects) for b in true_boxes]
+    hit = [any(corners_overlap(r, b[:4]) for r in rects) for b in true_boxes]
     found = tuple(sorted({b[4] for b, ok in zip(true_boxes, hit, strict=True) if ok and b[4] >= FIRST_DEFECT}))
     named = tuple(sorted({
         b[4] for b in true_boxes
-        if b[4] >= FIRST_DEFECT and any(kind == CLASS_NAMES[b[4]] and _overlap(rect, b[:4]) for rect, kind in clipped)
+        if b[4] >= FIRST_DEFECT
+        and any(kind == CLASS_NAMES[b[4]] and corners_overlap(rect, b[:4]) for rect, kind in clipped)
     }))
     region_iou = None
     if true_boxes:
@@ -380,10 +382,6 @@ def score_pair(
         region_iou=region_iou, ms=round(ms, 3),
     )
 
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Whether two ``(x0, y0, x1, y1)`` rectangles share a pixel."""
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def summarise(outcomes: list[PairOutcome], method: str, level: str) -> RunMetrics:

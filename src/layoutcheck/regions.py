@@ -16,7 +16,7 @@ from skimage.measure import label as _sk_label
 
 from layoutcheck.results import Region
 
-__all__ = ["grow_mask", "mask_to_boxes", "regions_from_mask", "size_band_regions"]
+__all__ = ["corners_overlap", "grow_mask", "mask_to_boxes", "regions_from_mask", "size_band_regions"]
 
 Box = tuple[int, int, int, int]
 """``(x, y, w, h)`` in pixels."""
@@ -205,6 +205,11 @@ def size_band_regions(ref_size: tuple[int, int], cand_size: tuple[int, int]) -> 
             Region(x=0, y=common_h, w=common_w, h=max(rh, ch) - common_h, score=1.0, kind="size")
         )
     return regions
+
+
+def corners_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two ``(x0, y0, x1, y1)`` rectangles (end-exclusive corners) share a pixel."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _label(mask: np.ndarray) -> tuple[np.ndarray, int]:
