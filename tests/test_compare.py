@@ -193,3 +193,13 @@ def test_layout_level_reports_changes_named_by_element_and_passes(tmp_path: Path
     assert [(r.kind, r.x, r.y, r.w, r.h, r.element) for r in strict.regions] == [
         (c.kind, c.x, c.y, c.w, c.h, c.element) for c in layout.changes
     ]
+
+
+@pytest.mark.parametrize("with_report", [False, True])
+def test_on_pair_reports_each_result_and_the_count(
+    pair_dir: tuple[Path, Path], tmp_path: Path, with_report: bool
+) -> None:
+    seen: list[tuple[str, int, int]] = []
+    run = compare_paths(*pair_dir, PixelJudge(), out_dir=tmp_path / "rep" if with_report else None,
+                        on_pair=lambda pair, done, total: seen.append((pair.name, done, total)))
+    assert seen == [(p.name, i + 1, 5) for i, p in enumerate(run.pairs)]

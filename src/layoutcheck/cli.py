@@ -90,7 +90,15 @@ def compare(
         # Said, not silently dropped (the pytest plugin warns in the same case).
         click.echo("warning: --level is the unet judge's; the pixel judge fails on any difference", err=True)
     judge = get_judge(method, threshold, level=level, device=device, model_path=model_path)
-    run = compare_paths(reference, candidate, judge, out_dir=None if no_report else out_dir)
+    # On stderr, so that --json's stdout stays one document; only on a terminal, as in CI logs a
+    # bar is noise and the summary says it all.
+    with click.progressbar(length=0, label="compare", show_pos=True, file=sys.stderr,
+                           hidden=not sys.stderr.isatty(), item_show_func=lambda name: name) as bar:
+        def tick(pair: PairResult, done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1, pair.name)
+
+        run = compare_paths(reference, candidate, judge, out_dir=None if no_report else out_dir, on_pair=tick)
     failed = run.verdict is Verdict.FAIL or (
         fail_on_missing and any(p.verdict in (Verdict.NEW, Verdict.DELETED) for p in run.pairs)
     )

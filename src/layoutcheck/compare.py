@@ -133,9 +133,11 @@ def compare_paths(
     judge: Judge,
     *,
     out_dir: Path | None = None,
-    on_pair: Callable[[PairResult], None] | None = None,
+    on_pair: Callable[[PairResult, int, int], None] | None = None,
 ) -> RunResult:
     """Compare two images or two folders, and write the HTML report to ``out_dir`` if given.
+
+    ``on_pair`` is called after each pair with its result, the pairs done and the pairs in all.
 
     The report folder is built aside and put in place only when every pair was compared, so a
     failure never leaves a partial report (an older report at ``out_dir`` stays as it was).
@@ -153,7 +155,7 @@ def compare_paths(
             result, _ = _compare_or_record(name, ref, cand, judge, keep_going)
             results.append(result)
             if on_pair:
-                on_pair(result)
+                on_pair(result, len(results), len(pairs))
         return _run(results, judge, created)
 
     from layoutcheck.report import write_report
@@ -166,7 +168,7 @@ def compare_paths(
             result = dataclasses.replace(result, images=images)
             results.append(result)
             if on_pair:
-                on_pair(result)
+                on_pair(result, len(results), len(pairs))
         run = _run(results, judge, created)
         write_report(run, stage)
     return run
