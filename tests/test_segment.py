@@ -14,6 +14,7 @@ import torch
 from layoutcheck import segment
 from layoutcheck.dataset import CLASS_NAMES
 from layoutcheck.errors import InputError
+from layoutcheck.judges import get_judge
 from layoutcheck.model import ChangeSegmenter, ModelConfig, build_model
 from layoutcheck.segment import UNetJudge, changed_cells, plan_tiles, predict
 from layoutcheck.weights import save_model
@@ -238,11 +239,40 @@ def test_plan_tiles_covers_every_pixel_once() -> None:
             assert start % 16 == 0 and start <= lo < hi <= start + plan.tile_h
             covered[lo:hi] += 1
         assert (covered == 1).all(), length
-        assert plan.tile_h == min(256, -(-length // 16) * 16)
+        assert plan.tile_h == min(256, max(64, -(-length // 16) * 16))
     with pytest.raises(ValueError, match="multiples of 16"):
         plan_tiles(cells, (100, 20), multiple=16, cell=16, tile=250)
     with pytest.raises(ValueError, match="overlap < tile"):
         plan_tiles(cells, (100, 20), multiple=16, cell=16, tile=64, overlap=64)
+
+
+def test_small_images_run_on_tiles_of_at_least_min_tile(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shapes: list[tuple[int, int]] = []
+    original = ChangeSegmenter.forward
+
+    def recording(self: ChangeSegmenter, reference: torch.Tensor, candidate: torch.Tensor) -> torch.Tensor:
+        shapes.extend([tuple(reference.shape[2:])] * reference.shape[0])
+        return original(self, reference, candidate)
+
+    monkeypatch.setattr(ChangeSegmenter, "forward", recording)
+    judge = UNetJudge(model_path=tiny_file, device="cpu")
+    for h, w, expected in [(10, 10, {(64, 64)}), (20, 300, {(64, 256)}), (70, 70, {(72, 72)})]:  # multiple 4
+        shapes.clear()
+        ref = page_like(w, h)
+        judge.judge(ref, 255 - ref)  # everything changed: every tile runs
+        assert set(shapes) == expected, (h, w)
+
+
+def test_a_tiny_pair_that_changed_entirely_fails_strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a 10x10 pair that went from white to black passed the strict level: the network
+    ran at 16x16, where its deepest level sees one pixel (the shipped model)."""
+    monkeypatch.delenv("LAYOUTCHECK_MODEL", raising=False)
+    white = np.full((10, 10, 3), 255, np.uint8)
+    judge = get_judge("unet", None, level="strict", device="cpu")
+    assert judge.judge(white, np.zeros_like(white)).regions
+    assert not judge.judge(white, white.copy()).regions
 
 
 def test_gate_marks_changed_cells() -> None:
