@@ -46,6 +46,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: setup $(BENCH_STAMP)
 	$(PY) benchmarks/quality.py $(BENCH_ARGS)
 	$(PY) benchmarks/speed.py $(SPEED_ARGS)
+	$(PY) benchmarks/small_images.py $(SPEED_ARGS)
 	$(PY) benchmarks/readme_tables.py
 
 bench-quick:
