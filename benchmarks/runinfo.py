@@ -10,14 +10,17 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def git_commit(length: int = 7, *, mark_dirty: bool = False) -> str:
-    """The checked-out commit, ``length`` hex digits; ``+dirty`` when asked and tracked files changed."""
+    """The checked-out commit, ``length`` hex digits; ``+dirty`` when asked and tracked files other
+    than ``benchmarks/results/`` changed."""
     try:
         sha = subprocess.run(["git", "rev-parse", f"--short={length}", "HEAD"], cwd=REPO, capture_output=True,
                              text=True, check=True).stdout.strip()
         if not mark_dirty:
             return sha
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
-                               capture_output=True, text=True).stdout.strip()
+        # The result files a benchmark run itself rewrites (make bench runs several in a row) do
+        # not make the code that measured them dirty.
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":!benchmarks/results"], cwd=REPO, capture_output=True, text=True).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
