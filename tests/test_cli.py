@@ -98,6 +98,16 @@ def test_input_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         assert not (tmp_path / "rep").exists()
 
 
+def test_out_folder_of_other_files_is_refused_and_kept(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    ref, cand = pair_dir
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "code.py").write_text("keep me")
+    code, out, err = _run("compare", str(ref), str(cand), "--out", str(tmp_path / "src"))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"layoutcheck: error: {tmp_path / 'src'}: not a layoutcheck report folder (it holds code.py)")
+    assert (tmp_path / "src" / "code.py").read_text() == "keep me"
+
+
 def test_an_unreadable_image_in_a_folder_run_is_reported_and_exits_2(
     pair_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:

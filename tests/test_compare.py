@@ -203,3 +203,17 @@ def test_on_pair_reports_each_result_and_the_count(
     run = compare_paths(*pair_dir, PixelJudge(), out_dir=tmp_path / "rep" if with_report else None,
                         on_pair=lambda pair, done, total: seen.append((pair.name, done, total)))
     assert seen == [(p.name, i + 1, 5) for i, p in enumerate(run.pairs)]
+
+
+def test_a_report_never_replaces_a_folder_of_other_files(pair_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    """Regression: ``--out src`` replaced the folder whole, deleting the project's sources."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "code.py").write_text("keep me")
+    with pytest.raises(InputError, match="src: not a layoutcheck report folder"):
+        compare_paths(*pair_dir, PixelJudge(), out_dir=src)
+    assert (src / "code.py").read_text() == "keep me" and sorted(p.name for p in src.iterdir()) == ["code.py"]
+    out = tmp_path / "report"
+    compare_paths(*pair_dir, PixelJudge(), out_dir=out)
+    compare_paths(*pair_dir, PixelJudge(), out_dir=out)  # an older report is replaced
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -214,6 +214,31 @@ def test_bad_option_values_stop_the_run(pytester: pytest.Pytester, args: list[st
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
 
 
+def test_a_report_dir_of_other_files_stops_the_run_and_is_kept(pytester: pytest.Pytester) -> None:
+    """Regression: the report replaced its folder whole, so --layoutcheck-report-dir=src deleted src."""
+    _suite(pytester)
+    (pytester.path / "src").mkdir()
+    (pytester.path / "src" / "app.py").write_text("keep me")
+    result = pytester.runpytest("--layoutcheck-report-dir=src")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --layoutcheck-report-dir: */src: not a layoutcheck report folder (it holds app.py)*"])
+    assert (pytester.path / "src" / "app.py").read_text() == "keep me"
+    assert sorted(p.name for p in (pytester.path / "src").iterdir()) == ["app.py"]
+
+
+def test_files_put_in_the_report_dir_during_the_run_are_kept(pytester: pytest.Pytester) -> None:
+    _suite(pytester)
+    pytester.runpytest("--layoutcheck-update").assert_outcomes(passed=3)
+    pytester.makeconftest(
+        "def pytest_sessionfinish(session):\n"
+        "    open('layoutcheck-report/notes.txt', 'w').write('keep me')\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*could not write the report: InputError: *not a layoutcheck report folder (it holds notes.txt)*"])
+    assert (pytester.path / "layoutcheck-report" / "notes.txt").read_text() == "keep me"
+
+
 # -- check levels (the unet judge's) ------------------------------------------------------------
 
 #: One check of the moved card; CARD_LEVEL, when set, is this check's own level.

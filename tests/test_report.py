@@ -14,7 +14,15 @@ import pytest
 from PIL import Image
 
 from layoutcheck.errors import InputError
-from layoutcheck.report import INDEX_NAME, LEVEL_MEANS, RESULT_NAME, render_html, rerender, write_report
+from layoutcheck.report import (
+    INDEX_NAME,
+    LEVEL_MEANS,
+    RESULT_NAME,
+    check_replaceable,
+    render_html,
+    rerender,
+    write_report,
+)
 from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdict
 
 EVIL = "<script>alert(1)</script>"
@@ -364,3 +372,32 @@ def test_a_pair_that_could_not_be_judged_comes_first_with_its_reason(tmp_path: P
     # A run without errors has no errors filter and no count for them.
     plain = render_html(run.to_dict())
     assert "errors" not in _config(plain)["filters"] and '<li class="count" data-verdict="error"' not in plain
+
+
+def test_check_replaceable_allows_only_a_new_empty_or_report_folder(tmp_path: Path) -> None:
+    check_replaceable(tmp_path / "absent")
+    (tmp_path / "empty").mkdir()
+    check_replaceable(tmp_path / "empty")
+    old = tmp_path / "old"
+    (old / "pairs" / "0000").mkdir(parents=True)  # what compare and the plugin write: the images' folder,
+    write_report(RunResult(pairs=()), old)  # index.html and result.json
+    (old / ".DS_Store").write_bytes(b"")  # left by a file browser
+    check_replaceable(old)
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("code.py", "a.py", "b.py", "c.py"):
+        (src / name).write_text("keep me")
+    with pytest.raises(InputError, match=r"src: not a layoutcheck report folder \(it holds a\.py, b\.py, c\.py and 1 more\)"):
+        check_replaceable(src)
+    (old / "notes.txt").write_text("mine")  # a report someone added files to
+    with pytest.raises(InputError, match=r"it holds notes\.txt"):
+        check_replaceable(old)
+    (tmp_path / "half" / "pairs").mkdir(parents=True)
+    with pytest.raises(InputError, match=r"it holds no result\.json"):
+        check_replaceable(tmp_path / "half")
+    with pytest.raises(InputError, match="is a file"):
+        check_replaceable(src / "code.py")
+    (tmp_path / "link").symlink_to(tmp_path / "empty")
+    with pytest.raises(InputError, match="is a symbolic link"):
+        check_replaceable(tmp_path / "link")

@@ -140,13 +140,19 @@ def compare_paths(
     ``on_pair`` is called after each pair with its result, the pairs done and the pairs in all.
 
     The report folder is built aside and put in place only when every pair was compared, so a
-    failure never leaves a partial report (an older report at ``out_dir`` stays as it was).
+    failure never leaves a partial report (an older report at ``out_dir`` stays as it was). It
+    replaces ``out_dir`` whole, so ``out_dir`` must be absent, empty or an older report.
     In a folder run an unreadable image makes its pair's verdict ``error``, not the run's end.
 
     Raises:
-        InputError: bad paths; ImageError: one of two image files given directly is unreadable.
+        InputError: bad paths, or ``out_dir`` holds other files; ImageError: one of two image files
+            given directly is unreadable.
     """
     pairs = find_pairs(reference, candidate)
+    if out_dir is not None:
+        from layoutcheck.report import check_replaceable
+
+        check_replaceable(out_dir)  # before any work: never delete a folder that is not a report
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     keep_going = reference.is_dir()  # two files: an unreadable one is the whole run's error
     if out_dir is None:

@@ -134,6 +134,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
     update, _ = _value(config, "update")
     invocation = Path(config.invocation_params.dir)
     report_dir = _path(config, "report_dir")
+    _check_report_dir(config, report_dir)
     token = f"{os.getpid()}-{os.urandom(4).hex()}"
     return Settings(
         baseline_dir=_path(config, "baseline_dir"),
@@ -196,6 +197,17 @@ def _threshold(config: pytest.Config) -> float | None:
     if not 0.0 <= value <= 1.0:
         raise pytest.UsageError(f"{_where(config, 'threshold')}: expected a number in [0, 1], got {value}")
     return value
+
+
+def _check_report_dir(config: pytest.Config, report_dir: Path) -> None:
+    """A report replaces its folder whole: refuse one that holds other files before any test runs."""
+    from layoutcheck.errors import InputError
+    from layoutcheck.report import check_replaceable
+
+    try:
+        check_replaceable(report_dir)
+    except InputError as exc:
+        raise pytest.UsageError(f"{_where(config, 'report_dir')}: {exc}") from None
 
 
 def _path(config: pytest.Config, name: str) -> Path:

@@ -26,10 +26,14 @@ from layoutcheck.errors import InputError
 from layoutcheck.fsutil import atomic_write_bytes
 from layoutcheck.results import SCHEMA_VERSION, PairResult, Region, RunResult, Verdict
 
-__all__ = ["INDEX_NAME", "RESULT_NAME", "render_html", "rerender", "write_report"]
+__all__ = ["INDEX_NAME", "RESULT_NAME", "check_replaceable", "render_html", "rerender", "write_report"]
 
 RESULT_NAME = "result.json"
 INDEX_NAME = "index.html"
+#: What a report folder holds (``layoutcheck compare``'s and the pytest plugin's), and the litter a
+#: file browser leaves in a folder it showed.
+_REPORT_ENTRIES = frozenset({INDEX_NAME, RESULT_NAME, "pairs"})
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 #: Section order: what needs a reviewer first.
 _ORDER = (Verdict.ERROR, Verdict.FAIL, Verdict.NEW, Verdict.DELETED, Verdict.PASS)
@@ -136,6 +140,32 @@ def write_report(result: RunResult, out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     atomic_write_bytes(out_dir / RESULT_NAME, result.to_json().encode("utf-8"))
     return _write_index(result.to_dict(), out_dir)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Check that a report may be written to ``out_dir``, which it replaces whole.
+
+    The folder must be absent, empty, or a report written before (a ``result.json`` with nothing
+    but report files beside it), so that a slip such as ``--out src`` or ``--out .`` never
+    deletes a project's own files.
+
+    Raises:
+        InputError: ``out_dir`` is a file, or a folder that holds anything else (named).
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if out_dir.is_symlink() or not out_dir.is_dir():
+        what = "a symbolic link" if out_dir.is_symlink() else "a file"
+        raise InputError(f"{out_dir}: is {what}; the report needs a folder of its own")
+    names = sorted(p.name for p in out_dir.iterdir() if p.name not in _LITTER)
+    foreign = [n for n in names if n not in _REPORT_ENTRIES]
+    if names and (foreign or RESULT_NAME not in names):
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise InputError(
+            f"{out_dir}: not a layoutcheck report folder (it holds {shown or 'no ' + RESULT_NAME}); a report "
+            "replaces its folder whole, so give a new or empty folder, or remove this one first"
+        )
 
 
 def rerender(out_dir: Path) -> Path:
