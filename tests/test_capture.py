@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from layoutcheck.capture import capture
 from layoutcheck.cli import main
 from layoutcheck.config import load_config
-from layoutcheck.errors import BrowserError, PageTimeoutError
+from layoutcheck.errors import BrowserError, CaptureFailures, PageTimeoutError
 from layoutcheck.imageio import load_image
 
 pytestmark = pytest.mark.browser
@@ -80,10 +80,33 @@ def test_element_screenshot_boxes_are_relative_to_the_element(tmp_path: Path) ->
 
 def test_wait_for_timeout_names_the_url(tmp_path: Path) -> None:
     cfg = load_config(_config(tmp_path, 'wait_for = "#never"\n'))
-    with pytest.raises(PageTimeoutError) as err:
+    with pytest.raises(CaptureFailures) as err:
         capture(cfg, tmp_path / "out")
+    ((name, error),) = err.value.failures
+    assert name == "page@small" and isinstance(error, PageTimeoutError)
     assert "page.html" in str(err.value) and "#never" in str(err.value)
     assert not (tmp_path / "out" / "page@small.png").exists()
+
+
+def test_a_failing_page_does_not_stop_the_others(tmp_path: Path) -> None:
+    extra = (
+        '[[pages]]\nname = "broken"\nurl = "page.html"\nwait_for = "#never"\n'
+        '[[pages]]\nname = "after"\nurl = "page.html"\n'
+    )
+    path = _config(tmp_path, extra)
+    path.write_text(path.read_text().replace("timeout_ms = 5000", "timeout_ms = 1500"))  # "#never": 1.5 s
+    cfg = load_config(path)
+    seen: list[str] = []
+    with pytest.raises(CaptureFailures) as err:
+        capture(cfg, tmp_path / "out", on_shot=lambda shot: seen.append(shot.name),
+                on_failure=lambda name, exc: seen.append(f"failed {name}"))
+    assert seen == ["page@small", "failed broken@small", "after@small"]  # in config order, none skipped
+    assert err.value.written == 2 and [n for n, _ in err.value.failures] == ["broken@small"]
+    assert str(err.value).startswith("1 of 3 screenshot(s) failed, the others were written; broken@small: ")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == ["after@small.png", "page@small.png"]
+    result = CliRunner().invoke(main, ["capture", str(path), "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "  broken@small  FAILED: " in result.stdout and "  after@small  400x" in result.stdout
 
 
 @pytest.fixture

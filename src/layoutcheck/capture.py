@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from layoutcheck.browser import launch_chromium
 from layoutcheck.config import Action, CaptureConfig, PageSpec, Viewport
 from layoutcheck.elements import ElementBox, Sidecar, with_selector_path, write_sidecar
-from layoutcheck.errors import CaptureError, PageTimeoutError
+from layoutcheck.errors import CaptureError, CaptureFailures, PageTimeoutError
 from layoutcheck.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -126,8 +126,12 @@ def capture(
     extra_css: str = "",
     executable: str | None = None,
     on_shot: Callable[[Shot], None] | None = None,
+    on_failure: Callable[[str, CaptureError], None] | None = None,
 ) -> list[Shot]:
     """Capture every configured page at every viewport into ``out_dir``.
+
+    A page that fails (does not load, times out, a bad selector or action) does not stop the
+    run: the other screenshots are still taken, and the failures are raised together at the end.
 
     Args:
         config: the capture configuration.
@@ -136,11 +140,14 @@ def capture(
         extra_css: CSS added to every page after the config's own (e.g. ``--css`` files).
         executable: Chromium executable; found automatically when ``None``.
         on_shot: called after each screenshot is written (progress reporting).
+        on_failure: called with the shot's name and the error when a screenshot fails.
 
     Raises:
-        BrowserError: no Chromium, or it did not start.
-        PageTimeoutError: a page or its ``wait_for`` selector timed out (message has the URL).
-        CaptureError: any other page failure (navigation error, bad selector, failed action).
+        BrowserError: no Chromium, or it did not start (nothing was taken).
+        CaptureError: unknown page names in ``only``.
+        CaptureFailures: some screenshots failed; each error is a PageTimeoutError (a page or its
+            ``wait_for`` selector timed out) or a CaptureError (navigation error, bad selector,
+            failed action), and its message has the URL.
     """
     from playwright.sync_api import sync_playwright
 
@@ -151,6 +158,7 @@ def capture(
     out_dir.mkdir(parents=True, exist_ok=True)
     css = "\n".join(s for s in (config.css, extra_css) if s)
     shots: list[Shot] = []
+    failures: list[tuple[str, CaptureError]] = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw, executable)
         try:
@@ -158,12 +166,20 @@ def capture(
                 for page_spec in pages:
                     if viewport not in config.viewports_for(page_spec):
                         continue
-                    shot = _capture_one(browser, config, page_spec, viewport, out_dir, css)
+                    try:
+                        shot = _capture_one(browser, config, page_spec, viewport, out_dir, css)
+                    except CaptureError as exc:  # this page's; BrowserError cannot come from here
+                        failures.append((config.shot_name(page_spec, viewport), exc))
+                        if on_failure:
+                            on_failure(*failures[-1])
+                        continue
                     shots.append(shot)
                     if on_shot:
                         on_shot(shot)
         finally:
             browser.close()
+    if failures:
+        raise CaptureFailures(failures, written=len(shots))
     return shots
 
 

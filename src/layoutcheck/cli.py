@@ -187,8 +187,11 @@ def capture(config: Path, out_dir: Path | None, update: bool, pages: tuple[str, 
         note = "" if shot.stable else click.style(f"  (not stable after {shot.shots} shots)", fg="yellow")
         click.echo(f"  {shot.name}  {shot.size[0]}x{shot.size[1]}{note}")
 
+    def failed(name: str, error: Exception) -> None:
+        click.echo(f"  {name}  {click.style('FAILED', fg='red')}: {error}")
+
     click.echo(f"capturing into {target}")
-    shots = run_capture(cfg, target, only=pages, extra_css="\n".join(css), on_shot=report)
+    shots = run_capture(cfg, target, only=pages, extra_css="\n".join(css), on_shot=report, on_failure=failed)
     click.echo(f"{len(shots)} screenshot(s) written")
 
 

@@ -38,6 +38,24 @@ class PageTimeoutError(CaptureError):
     """A page did not load, or a selector did not appear, within the time limit."""
 
 
+class CaptureFailures(CaptureError):
+    """Some screenshots of a capture run failed; the others were written.
+
+    ``failures`` holds ``(shot name, error)`` in the order they happened; ``written`` counts the
+    screenshots that were written.
+    """
+
+    def __init__(self, failures: list[tuple[str, CaptureError]], written: int) -> None:
+        self.failures = tuple(failures)
+        self.written = written
+        name, first = self.failures[0]
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        super().__init__(
+            f"{len(failures)} of {len(failures) + written} screenshot(s) failed, the others were written; "
+            f"{name}: {first}{more}"
+        )
+
+
 class BaselineError(InputError):
     """A baseline or candidate screenshot needed for approval is missing."""
 
