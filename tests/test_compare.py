@@ -217,3 +217,13 @@ def test_a_report_never_replaces_a_folder_of_other_files(pair_dir: tuple[Path, P
     compare_paths(*pair_dir, PixelJudge(), out_dir=out)
     compare_paths(*pair_dir, PixelJudge(), out_dir=out)  # an older report is replaced
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_report_inside_a_compared_folder_is_not_an_input(pair_dir: tuple[Path, Path]) -> None:
+    """Regression: the second run of ``compare ../ref .`` judged the first run's report images."""
+    ref, cand = pair_dir
+    first = compare_paths(ref, cand, PixelJudge(), out_dir=cand / "report")
+    again = compare_paths(ref, cand, PixelJudge(), out_dir=cand / "report")
+    assert [p.name for p in again.pairs] == [p.name for p in first.pairs]
+    assert not any(n.startswith("report/") for n, _, _ in find_pairs(ref, cand, skip=cand / "report"))
+    assert any(n.startswith("report/") for n, _, _ in find_pairs(ref, cand))  # only when told

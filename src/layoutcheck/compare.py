@@ -31,8 +31,12 @@ from layoutcheck.results import PairImages, PairResult, Region, RunResult, Verdi
 _BAND_RGBA = (255, 140, 0, 110)
 
 
-def find_pairs(reference: Path, candidate: Path) -> list[tuple[str, Path | None, Path | None]]:
+def find_pairs(
+    reference: Path, candidate: Path, *, skip: Path | None = None
+) -> list[tuple[str, Path | None, Path | None]]:
     """Match two images, or the images of two folders by relative path.
+
+    ``skip``: a folder whose images are not inputs, such as a report folder inside a compared one.
 
     Returns:
         ``(name, reference_path | None, candidate_path | None)`` sorted by name.
@@ -49,16 +53,19 @@ def find_pairs(reference: Path, candidate: Path) -> list[tuple[str, Path | None,
         )
     if not reference.is_dir():
         return [(candidate.name, reference, candidate)]
-    refs, cands = _images_in(reference), _images_in(candidate)
+    refs, cands = _images_in(reference, skip), _images_in(candidate, skip)
     return [(name, refs.get(name), cands.get(name)) for name in sorted(set(refs) | set(cands))]
 
 
-def _images_in(folder: Path) -> dict[str, Path]:
+def _images_in(folder: Path, skip: Path | None) -> dict[str, Path]:
     found: dict[str, Path] = {}
+    skipped = skip.resolve() if skip is not None else None
     for path in folder.rglob("*"):
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue  # hidden files and our own staging folders
+        if skipped is not None and path.resolve().is_relative_to(skipped):
+            continue  # the report's own images, when it is written inside a compared folder
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
             found[rel.as_posix()] = path
     return found
@@ -148,7 +155,7 @@ def compare_paths(
         InputError: bad paths, or ``out_dir`` holds other files; ImageError: one of two image files
             given directly is unreadable.
     """
-    pairs = find_pairs(reference, candidate)
+    pairs = find_pairs(reference, candidate, skip=out_dir)
     if out_dir is not None:
         from layoutcheck.report import check_replaceable
 
