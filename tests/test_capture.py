@@ -102,7 +102,7 @@ def test_a_failing_page_does_not_stop_the_others(tmp_path: Path) -> None:
                 on_failure=lambda name, exc: seen.append(f"failed {name}"))
     assert seen == ["page@small", "failed broken@small", "after@small"]  # in config order, none skipped
     assert err.value.written == 2 and [n for n, _ in err.value.failures] == ["broken@small"]
-    assert str(err.value).startswith("1 of 3 screenshot(s) failed, the others were written; broken@small: ")
+    assert str(err.value).startswith("1 of 3 screenshot(s) failed, the other 2 were written; broken@small: ")
     assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == ["after@small.png", "page@small.png"]
     result = CliRunner().invoke(main, ["capture", str(path), "--out", str(tmp_path / "cli")])
     assert result.exit_code == 2 and result.stderr.count("\n") == 1

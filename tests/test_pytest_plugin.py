@@ -221,7 +221,9 @@ def test_a_report_dir_of_other_files_stops_the_run_and_is_kept(pytester: pytest.
     (pytester.path / "src" / "app.py").write_text("keep me")
     result = pytester.runpytest("--layoutcheck-report-dir=src")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --layoutcheck-report-dir: */src: not a layoutcheck report folder (it holds app.py)*"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: --layoutcheck-report-dir: */src: not a layoutcheck report folder (it holds app.py)*"]
+    )
     assert (pytester.path / "src" / "app.py").read_text() == "keep me"
     assert sorted(p.name for p in (pytester.path / "src").iterdir()) == ["app.py"]
 
@@ -235,7 +237,9 @@ def test_files_put_in_the_report_dir_during_the_run_are_kept(pytester: pytest.Py
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*could not write the report: InputError: *not a layoutcheck report folder (it holds notes.txt)*"])
+    result.stdout.fnmatch_lines(
+        ["*could not write the report: InputError: *not a layoutcheck report folder (it holds notes.txt)*"]
+    )
     assert (pytester.path / "layoutcheck-report" / "notes.txt").read_text() == "keep me"
 
 

@@ -388,7 +388,8 @@ def test_check_replaceable_allows_only_a_new_empty_or_report_folder(tmp_path: Pa
     src.mkdir()
     for name in ("code.py", "a.py", "b.py", "c.py"):
         (src / name).write_text("keep me")
-    with pytest.raises(InputError, match=r"src: not a layoutcheck report folder \(it holds a\.py, b\.py, c\.py and 1 more\)"):
+    holds = r"src: not a layoutcheck report folder \(it holds a\.py, b\.py, c\.py and 1 more\)"
+    with pytest.raises(InputError, match=holds):
         check_replaceable(src)
     (old / "notes.txt").write_text("mine")  # a report someone added files to
     with pytest.raises(InputError, match=r"it holds notes\.txt"):

@@ -231,7 +231,8 @@ def pair_hits(
         def hit(i: int, score: np.ndarray = score, grid: np.ndarray = grid, locate: bool = locate) -> bool:
             boxes = mask_to_boxes(grow_mask(score, grid[i], extent, min_pixels=min_pixels), gap=gap)
             if locate:
-                return any(corners_overlap((x, y, x + bw, y + bh), b) for x, y, bw, bh in boxes for b in defect_boxes)
+                rects = [(x, y, x + bw, y + bh) for x, y, bw, bh in boxes]
+                return any(corners_overlap(r, b) for r in rects for b in defect_boxes)
             return bool(boxes)
 
         top = score.max() if score.size else grid.dtype.type(0)
@@ -267,7 +268,6 @@ def pixel_counts(score: np.ndarray, truth: np.ndarray) -> np.ndarray:
     inter = failing(on_truth)
     union = int(truth.sum()) + failing(~on_truth)
     return np.stack([inter, union]).astype(np.int64)
-
 
 
 def rates_table(hits: Mapping[str, np.ndarray], counts: Mapping[str, int], level: str) -> list[dict[str, float]]:

@@ -23,7 +23,9 @@ from layoutcheck.results import PairResult, Region, RunResult, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_MARK = {Verdict.PASS: "ok  ", Verdict.FAIL: "FAIL", Verdict.NEW: "new ", Verdict.DELETED: "del ", Verdict.ERROR: "ERR "}
+_MARK = {
+    Verdict.PASS: "ok  ", Verdict.FAIL: "FAIL", Verdict.NEW: "new ", Verdict.DELETED: "del ", Verdict.ERROR: "ERR "
+}
 _COLOUR = {
     Verdict.PASS: "green", Verdict.FAIL: "red", Verdict.NEW: "yellow", Verdict.DELETED: "yellow", Verdict.ERROR: "red"
 }

@@ -50,10 +50,9 @@ class CaptureFailures(CaptureError):
         self.written = written
         name, first = self.failures[0]
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-        super().__init__(
-            f"{len(failures)} of {len(failures) + written} screenshot(s) failed, the others were written; "
-            f"{name}: {first}{more}"
-        )
+        others = f", the other {written} were written" if written else ""
+        total = len(failures) + written
+        super().__init__(f"{len(failures)} of {total} screenshot(s) failed{others}; {name}: {first}{more}")
 
 
 class BaselineError(InputError):
