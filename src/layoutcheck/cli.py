@@ -18,7 +18,7 @@ import click
 from click.core import ParameterSource
 
 from layoutcheck import __version__
-from layoutcheck.errors import LayoutcheckError
+from layoutcheck.errors import InputError, LayoutcheckError
 from layoutcheck.results import PairResult, Region, RunResult, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,13 +71,15 @@ def main() -> None:
               help="unet: the weights file (default: $LAYOUTCHECK_MODEL, else the shipped model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
 @click.option("--fail-on-missing", is_flag=True, help="Also fail when a pair is new or deleted.")
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the verdicts as JUnit XML (one test case per pair) for CI test reports.")
 @click.pass_context
 @_errors_to_exit
 def compare(
     ctx: click.Context,
     reference: Path, candidate: Path, out_dir: Path, no_report: bool, method: str,
     threshold: float | None, level: str, device: str, model_path: Path | None, as_json: bool,
-    fail_on_missing: bool,
+    fail_on_missing: bool, junit_path: Path | None,
 ) -> None:
     """Compare REFERENCE and CANDIDATE: two images, or two folders matched by relative path.
 
@@ -104,6 +106,15 @@ def compare(
     failed = run.verdict is Verdict.FAIL or (
         fail_on_missing and any(p.verdict in (Verdict.NEW, Verdict.DELETED) for p in run.pairs)
     )
+    if junit_path is not None:
+        from layoutcheck.fsutil import atomic_write_bytes
+        from layoutcheck.junit import to_junit
+
+        report_url = None if no_report else str(out_dir / "index.html")
+        try:
+            atomic_write_bytes(junit_path, to_junit(run, report_url=report_url, fail_on_missing=fail_on_missing))
+        except OSError as exc:
+            raise InputError(f"{junit_path}: cannot write the JUnit file ({exc.strerror or exc})") from exc
     if as_json:
         data = run.to_dict()
         data["verdict"] = "fail" if failed else "pass"
@@ -174,7 +185,6 @@ def capture(config: Path, out_dir: Path | None, update: bool, pages: tuple[str, 
     with [tool.layoutcheck], or a folder holding one)."""
     from layoutcheck.capture import Shot, capture as run_capture
     from layoutcheck.config import load_config
-    from layoutcheck.errors import InputError
 
     cfg = load_config(config)
     css = []
@@ -242,7 +252,6 @@ def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_p
     """Generate labeled screenshot pairs: procedural pages rendered in Chromium, with layout
     defects, harmless changes and rendering noise injected. Resumable: ids already in the
     dataset are skipped."""
-    from layoutcheck.errors import InputError
     from layoutcheck.synth.generate import SynthConfig, run_synth
 
     try:
@@ -296,7 +305,6 @@ def dataset_stats(root: Path, as_json: bool) -> None:
 def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]) -> None:
     """Draw samples of ROOT side by side: reference, candidate, mask over the candidate."""
     from layoutcheck.dataset import read_manifest
-    from layoutcheck.errors import InputError
     from layoutcheck.preview import contact_sheet, pick_samples
 
     samples = read_manifest(root)

@@ -46,6 +46,11 @@ class Region:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def describe(self) -> str:
+        """The region in one line, as failure messages and summaries show it."""
+        text = f"{self.w}x{self.h} at ({self.x}, {self.y})  {self.kind}  score {self.score:.2f}"
+        return text + (f"  on {self.element}" if self.element else "")
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Region:
         return cls(

@@ -28,7 +28,7 @@ from layoutcheck.fsutil import atomic_write_bytes
 from layoutcheck.imageio import encode_png
 from layoutcheck.judges import Judge, get_judge
 from layoutcheck.pytest_plugin._candidate import Candidate, image_candidate, shoot
-from layoutcheck.pytest_plugin._results import WRITTEN, Recorder, region_text
+from layoutcheck.pytest_plugin._results import WRITTEN, Recorder
 from layoutcheck.pytest_plugin._settings import LEVELS, Settings, pixel_level_message
 from layoutcheck.report import INDEX_NAME
 
@@ -276,7 +276,7 @@ class LayoutCheck:
             head += f"; size {_size(pair.reference_size)} -> {_size(pair.candidate_size)}"
         if pair.changes:
             head += f"; {len(pair.changes)} change(s), not failing"
-        lines = [head] + [f"  {i}. {region_text(r)}" for i, r in enumerate(regions[:_REGIONS_SHOWN], start=1)]
+        lines = [head] + [f"  {i}. {r.describe()}" for i, r in enumerate(regions[:_REGIONS_SHOWN], start=1)]
         if len(regions) > _REGIONS_SHOWN:
             lines.append(f"  … {len(regions) - _REGIONS_SHOWN} more in the report")
         return "\n".join(

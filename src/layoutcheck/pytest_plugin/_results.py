@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from layoutcheck.pytest_plugin._settings import Settings
-from layoutcheck.results import PairResult, Region, RunResult
+from layoutcheck.results import PairResult, RunResult
 
 WORKERS_DIR = ".workers"
 
@@ -51,7 +51,7 @@ class Summary:
             head += f"; {self.baselines_written} baseline(s) written"
         lines = [head]
         for pair in self.changed[:_CHANGED_SHOWN]:
-            first = region_text(pair.changes[0])
+            first = pair.changes[0].describe()
             more = f"  (+{len(pair.changes) - 1} more)" if len(pair.changes) > 1 else ""
             lines.append(
                 f"  {pair.name}: {pair.verdict.value}, {len(pair.changes)} change(s), not failing: {first}{more}"
@@ -59,12 +59,6 @@ class Summary:
         if len(self.changed) > _CHANGED_SHOWN:
             lines.append(f"  … {len(self.changed) - _CHANGED_SHOWN} more changed screenshot(s) in the report")
         return lines
-
-
-def region_text(r: Region) -> str:
-    """A region in one line, as failure messages and the summary show it."""
-    text = f"{r.w}x{r.h} at ({r.x}, {r.y})  {r.kind}  score {r.score:.2f}"
-    return text + (f"  on {r.element}" if r.element else "")
 
 
 class Recorder:
