@@ -244,6 +244,30 @@ def test_tiles_are_deterministic_and_centre_on_boxes(data: Path) -> None:
     assert 0.6 < np.mean(hits) < 0.9  # 70 % box-centred, plus a few uniform crops that land on it
 
 
+def test_small_screenshot_tiles_are_a_padded_window_with_consistent_labels() -> None:
+    ref = np.full((256, 256, 3), 255, dtype=np.uint8)
+    cand = ref.copy()
+    cand[100:140, 60:90] = (20, 20, 200)
+    mask = np.zeros((256, 256), dtype=np.uint8)
+    mask[100:140, 60:90] = 1
+    boxes = ((60, 100, 30, 40, 1),)
+    small_seen = 0
+    for k in range(30):  # small=1.0: every tile is a small screenshot
+        r, c, m = cut_tile(ref, cand, mask, boxes, 64, np.random.default_rng(k), small=1.0)
+        blue = (c[2] > 150) & (c[0] < 100)
+        # The label follows the pixels through the window, the padding, resizing and flipping
+        # (edges aside: resizing blurs them, candidate noise may shift them by a pixel).
+        assert (blue == (m == 1)).float().mean() > 0.95
+        small_seen += int(bool(blue.any()) and float(blue.float().mean()) > 0.3)
+        assert torch.equal(r, torch.full_like(r, 255))  # only the candidate changed
+    # A 12-64 px window on the 40x30 change, padded to the tile: the change fills much of it,
+    # where a plain 64 px crop of this pair never has it over 30 % of the tile.
+    assert small_seen >= 10
+    plain = [cut_tile(ref, cand, mask, boxes, 64, np.random.default_rng(k)) for k in range(5)]
+    again = [cut_tile(ref, cand, mask, boxes, 64, np.random.default_rng(k), small=0.0) for k in range(5)]
+    assert all(torch.equal(a[1], b[1]) for a, b in zip(plain, again, strict=True))  # off by default
+
+
 def test_augmentation_keeps_image_and_mask_aligned() -> None:
     ref = np.full((64, 64, 3), 255, dtype=np.uint8)
     cand = ref.copy()

@@ -31,6 +31,8 @@ class TrainConfig:
         workers: DataLoader worker processes per training process (0: load in-process).
         composite: share of each epoch's pairs made on the fly by the compositor from the
             datasets' train pages (ignored when there are none).
+        small_crops: share of tiles that stand for a small screenshot (an icon, a strip): a
+            12-64 px window edge-padded to the tile, as the judge pads small images.
         model: the architecture of a fresh model (ignored with ``init`` or on resume).
         max_steps: stop after this many optimiser steps in total (a budget; the run can be
             resumed later with a larger one or none).
@@ -60,6 +62,7 @@ class TrainConfig:
     seed: int = 0
     workers: int = 2
     composite: float = 0.5
+    small_crops: float = 0.0
     model: ModelConfig = field(default_factory=ModelConfig)
     max_steps: int | None = None
     val_every: int = 1
@@ -81,6 +84,7 @@ class TrainConfig:
             (self.weight_decay >= 0, f"weight decay must be >= 0, got {self.weight_decay}"),
             (self.workers >= 0, f"--workers must be >= 0, got {self.workers}"),
             (0.0 <= self.composite <= 1.0, f"--composite must be in [0, 1], got {self.composite}"),
+            (0.0 <= self.small_crops <= 1.0, f"--small-crops must be in [0, 1], got {self.small_crops}"),
             (self.max_steps is None or self.max_steps >= 1, f"--max-steps must be at least 1, got {self.max_steps}"),
             (self.val_every >= 1, f"val_every must be at least 1, got {self.val_every}"),
             (self.val_pairs is None or self.val_pairs >= 1, f"val_pairs must be at least 1, got {self.val_pairs}"),

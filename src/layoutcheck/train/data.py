@@ -24,6 +24,13 @@ A tile
     through ``torchvision.transforms.v2``; masks resize nearest). The candidate alone may get one
     benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel resampling,
     hinting jitter; mask unchanged).
+
+Small screenshots (``small``, off by default)
+    A share of tiles stand for an icon or a strip: a window of 12-64 px (log-uniform, on a
+    changed pixel when the crop has one) is cut from the crop, and reference, candidate and mask
+    are edge-padded from it back to the crop's size, as the judge pads an image smaller than its
+    minimum tile (``segment.MIN_TILE``). The labels stay consistent: a padded pixel repeats the
+    window's edge pixel, its label too.
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ FLIP_P = 0.5
 #: leaves the mask valid (no ``vshift``; ``resample`` moves content by under a pixel).
 CAND_NOISE_P = 0.5
 CAND_NOISE = ("jpeg", "gamma", "colour-profile", "dither", "resample", "aa-jitter")
+#: Side range of the window a small-screenshot tile is cut to (log-uniform), in pixels.
+SMALL_RANGE = (12, 64)
 #: Class-balancing weight cap for stored pairs.
 MAX_PAIR_WEIGHT = 4.0
 #: Groups per train page per epoch when there are no stored pairs to size the epoch by.
@@ -176,7 +185,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
 
     def __init__(
         self, sources: Sources, *, tile: int, crops: int, seed: int, composite: float,
-        groups: int | None = None, augment: bool = True,
+        groups: int | None = None, augment: bool = True, small: float = 0.0,
     ) -> None:
         self.sources = sources
         self.tile = tile
@@ -185,6 +194,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         self.composite = composite
         self.groups = groups
         self.augment = augment
+        self.small = small
         self.weights = pair_weights(sources.train)
         self.epoch = -1
         self.plan: list[tuple[str, int]] = []
@@ -206,7 +216,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
             self._cached = (group, self._load(group))
         ref, cand, mask, boxes = self._cached[1]
         rng = np.random.default_rng([self.seed, self.epoch, group, k])
-        return cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment)
+        return cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment, small=self.small)
 
     def _load(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[Box, ...]]:
         what, i = self.plan[group]
@@ -259,9 +269,11 @@ def page_elements(path: Path) -> tuple[ElementBox, ...]:
 
 def cut_tile(
     ref: np.ndarray, cand: np.ndarray, mask: np.ndarray, boxes: Sequence[Box], tile: int,
-    rng: np.random.Generator, *, augment: bool = True,
+    rng: np.random.Generator, *, augment: bool = True, small: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Cut one augmented ``tile`` x ``tile`` crop from a pair (see the module docstring).
+
+    ``small``: the share of tiles that stand for a small screenshot (with ``augment``).
 
     Returns:
         ``(3, T, T)`` reference, ``(3, T, T)`` candidate (``uint8``) and ``(T, T)`` mask (``uint8``).
@@ -283,6 +295,8 @@ def cut_tile(
     r = _crop(ref, x0, y0, side, 255)  # (S, S, 3)
     c = _crop(cand, x0, y0, side, 255)
     m = _crop(mask, x0, y0, side, 0)  # (S, S)
+    if augment and small > 0 and rng.random() < small:
+        r, c, m = _small_screenshot(r, c, m, rng)
     if augment and rng.random() < CAND_NOISE_P:
         from layoutcheck.synth.noise import apply_noise
 
@@ -299,6 +313,27 @@ def cut_tile(
             t = TF.horizontal_flip(t)
         out.append(t.as_subclass(torch.Tensor))
     return out[0], out[1], out[2][0]
+
+
+def _small_screenshot(
+    r: np.ndarray, c: np.ndarray, m: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A small window of the crop, edge-padded back to the crop's size (image at the top left)."""
+    side = m.shape[0]
+    s = min(side, round(math.exp(rng.uniform(math.log(SMALL_RANGE[0]), math.log(SMALL_RANGE[1])))))
+    changed = np.argwhere(m > 0)
+    if len(changed) and rng.random() < BOX_P:
+        cy, cx = changed[int(rng.integers(len(changed)))]
+        y0 = int(np.clip(cy - rng.integers(0, s), 0, side - s))
+        x0 = int(np.clip(cx - rng.integers(0, s), 0, side - s))
+    else:
+        y0, x0 = (int(v) for v in rng.integers(0, side - s + 1, size=2))
+    pad = ((0, side - s), (0, side - s))
+    return (
+        np.pad(r[y0 : y0 + s, x0 : x0 + s], (*pad, (0, 0)), mode="edge"),
+        np.pad(c[y0 : y0 + s, x0 : x0 + s], (*pad, (0, 0)), mode="edge"),
+        np.pad(m[y0 : y0 + s, x0 : x0 + s], pad, mode="edge"),
+    )
 
 
 def _crop(a: np.ndarray, x0: int, y0: int, side: int, fill: int) -> np.ndarray:
