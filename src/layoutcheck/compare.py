@@ -21,7 +21,6 @@ import numpy as np
 
 from layoutcheck.elements import ElementBox, element_under, read_sidecar, sidecar_path
 from layoutcheck.errors import ImageError, InputError
-from layoutcheck.fsutil import staged_dir
 from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
 from layoutcheck.judgement import Judge
 from layoutcheck.regions import size_band_regions
@@ -156,10 +155,6 @@ def compare_paths(
             given directly is unreadable.
     """
     pairs = find_pairs(reference, candidate, skip=out_dir)
-    if out_dir is not None:
-        from layoutcheck.report import check_replaceable
-
-        check_replaceable(out_dir)  # before any work: never delete a folder that is not a report
     created = datetime.now(timezone.utc).isoformat(timespec="seconds")
     keep_going = reference.is_dir()  # two files: an unreadable one is the whole run's error
     if out_dir is None:
@@ -171,9 +166,9 @@ def compare_paths(
                 on_pair(result, len(results), len(pairs))
         return _run(results, judge, created)
 
-    from layoutcheck.report import write_report
+    from layoutcheck.report import staged_report, write_report
 
-    with staged_dir(out_dir) as stage:
+    with staged_report(out_dir) as stage:  # refuses a folder that is not a report, before any work
         results = []
         for index, (name, ref, cand) in enumerate(pairs):
             result, arrays = _compare_or_record(name, ref, cand, judge, keep_going)

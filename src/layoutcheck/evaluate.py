@@ -383,7 +383,6 @@ def score_pair(
     )
 
 
-
 def summarise(outcomes: list[PairOutcome], method: str, level: str) -> RunMetrics:
     """The metrics of one judge at one level from its pair outcomes."""
 

@@ -63,8 +63,8 @@ DEVICE_RE = re.compile(r"auto|cpu|cuda(:\d+)?|mps")
 #: edge-padded up to it, as the partial tiles at a page's end are. At 16-32 px the deepest level
 #: of the U-Net sees 1-2 pixels and its convolutions' zero padding decides: a 10x10 pair that went
 #: from white to black passed the strict level. 64 was checked on 24 and 48 px crops of the val2
-#: pairs (128 and 256 came within a few crops of it); ``benchmarks/small_images.py`` measures it on the test split
-#: beside the old behaviour (strict recall on 24 px crops 0.36 -> 0.49, benign FPR 0 -> 0.03).
+#: pairs (128 and 256 came within a few crops of it); ``benchmarks/small_images.py`` measures it on
+#: the test split beside the old behaviour (strict recall on 24 px crops 0.36 -> 0.49, benign FPR 0 -> 0.03).
 MIN_TILE = 64
 
 _RED = (230, 30, 30, 200)  # a defect
@@ -539,7 +539,7 @@ def _axis(length: int, tile: int, overlap: int, multiple: int) -> tuple[list[int
     size = min(tile, max(padded, -(-MIN_TILE // multiple) * multiple))
     if size >= padded:  # one tile, edge-padded past the image's end (_crop)
         return [0], [(0, length)], size
-    stride = size - overlap if size == tile else size
+    stride = size - overlap  # here size == tile: smaller sides took the one-tile return above
     starts = list(range(0, padded - size + 1, stride))
     if starts[-1] + size < padded:
         starts.append(padded - size)  # the last tile ends at the (padded) edge

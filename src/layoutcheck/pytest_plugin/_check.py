@@ -194,10 +194,10 @@ class LayoutCheck:
             if s.update:
                 _write_baseline(baseline, cand)
                 return self._record(pair, baseline=WRITTEN)
-            reason = str(exc).replace(str(baseline), self._show(baseline))
-            self._record(replace(pair, verdict=Verdict.ERROR, error=f"the baseline cannot be used: {reason}"))
+            reason = "the baseline cannot be used: " + str(exc).replace(str(baseline), self._show(baseline))
+            self._record(replace(pair, verdict=Verdict.ERROR, error=reason))
             hint = f"replace it: pytest --layoutcheck-update '{self._item.nodeid}'"
-            raise ImageError(f"the baseline cannot be used: {reason}\n  {hint}") from exc
+            raise ImageError(f"{reason}\n  {hint}") from exc
         except LayoutcheckError:
             if s.update:  # refreshing baselines needs no judge
                 _write_baseline(baseline, cand)

@@ -129,11 +129,10 @@ def _read_records(workers: Path) -> list[dict[str, Any]]:
 
 
 def _write(run: RunResult, stage: Path, report_dir: Path) -> Path:
-    from layoutcheck.fsutil import staged_dir
-    from layoutcheck.report import INDEX_NAME, check_replaceable, write_report
+    from layoutcheck.report import INDEX_NAME, staged_report, write_report
 
-    check_replaceable(report_dir)  # checked when the run started; again, as it may have changed since
-    with staged_dir(report_dir) as out:
+    # Checked when the run started; staged_report checks again, as the folder may have changed since.
+    with staged_report(report_dir) as out:
         if (stage / "pairs").is_dir():
             os.replace(stage / "pairs", out / "pairs")  # same parent folder, so a rename
         write_report(run, out)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,10 +25,12 @@ import jinja2
 from markupsafe import Markup
 
 from layoutcheck.errors import InputError
-from layoutcheck.fsutil import atomic_write_bytes
+from layoutcheck.fsutil import atomic_write_bytes, staged_dir
 from layoutcheck.results import SCHEMA_VERSION, PairResult, Region, RunResult, Verdict
 
-__all__ = ["INDEX_NAME", "RESULT_NAME", "check_replaceable", "render_html", "rerender", "write_report"]
+__all__ = [
+    "INDEX_NAME", "RESULT_NAME", "check_replaceable", "render_html", "rerender", "staged_report", "write_report",
+]
 
 RESULT_NAME = "result.json"
 INDEX_NAME = "index.html"
@@ -166,6 +170,19 @@ def check_replaceable(out_dir: Path) -> None:
             f"{out_dir}: not a layoutcheck report folder (it holds {shown or 'no ' + RESULT_NAME}); a report "
             "replaces its folder whole, so give a new or empty folder, or remove this one first"
         )
+
+
+@contextmanager
+def staged_report(out_dir: Path) -> Iterator[Path]:
+    """A staging folder that replaces ``out_dir`` whole when the block succeeds
+    (:func:`~layoutcheck.fsutil.staged_dir`), entered only when ``out_dir`` may be replaced.
+
+    Raises:
+        InputError: ``out_dir`` holds anything but an older report (:func:`check_replaceable`).
+    """
+    check_replaceable(out_dir)
+    with staged_dir(out_dir) as stage:
+        yield stage
 
 
 def rerender(out_dir: Path) -> Path:
