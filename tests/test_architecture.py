@@ -23,7 +23,7 @@ LAYERS = {
     "judges": 6,
     "compare": 7, "capture": 7, "baselines": 7, "evaluate": 7, "preview": 7, "calibrate": 7,
     "synth": 8,
-    "train": 9,
+    "train": 9, "label": 9,
     "cli": 10, "pytest_plugin": 10, "__main__": 11,
 }
 

@@ -493,6 +493,64 @@ def calibrate_command(model: Path, data: tuple[Path, ...], split: str, limit: in
     click.echo(f"stored in {model}: {chosen} (sha256 {digest[:12]})")
 
 
+@main.command("label")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one). The server never listens on another interface.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Pre-fill each unlabeled pair with this U-Net's predicted mask.")
+@click.option("--order", type=click.Choice(["queue", "uncertainty"]), default="queue", show_default=True,
+              help="uncertainty (needs --model): the pairs the model is least sure of first.")
+@click.option("--device", default="cpu", show_default=True, help="Where --model runs.")
+@click.option("--add", "add", nargs=2, type=(click.Path(path_type=Path, file_okay=False), str), default=None,
+              metavar="REPORT_DIR PAIR", help="Bring one pair of a compare report into the labeling folder --to.")
+@click.option("--to", "to", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The labeling folder (--add; for a report FOLDER, default <report>-labels).")
+@click.option("--split", type=click.Choice(["train", "val", "test"]), default="train", show_default=True,
+              help="Split of the pairs brought in from a report.")
+@_errors_to_exit
+def label_command(folder: Path | None, port: int, model_path: Path | None, order: str, device: str,
+                  add: tuple[Path, str] | None, to: Path | None, split: str) -> None:
+    """Label pairs in the browser: paint defect masks, mark false alarms (a dataset or a report FOLDER)."""
+    if add is not None:
+        if to is None or folder is not None:
+            raise click.UsageError("use: layoutcheck label --add REPORT_DIR PAIR --to DIR")
+        from layoutcheck.label import add_from_report
+
+        entry = add_from_report(add[0], add[1], to, split=split)
+        click.echo(f"added {entry.name!r} to {to} as {entry.id}; label it: layoutcheck label {shlex.quote(str(to))}")
+        return
+    if folder is None:
+        raise click.UsageError("give a dataset or report FOLDER, or --add REPORT_DIR PAIR --to DIR")
+    if order == "uncertainty" and model_path is None:
+        raise click.UsageError("--order uncertainty needs --model FILE")
+    from layoutcheck.label import (
+        Predictor, create_app, make_label_server, new_token, open_store, rank_by_uncertainty,
+    )
+
+    store = open_store(folder, to=to, split=split)
+    predictor = Predictor(model_path, device=device) if model_path is not None else None
+    scores: dict[str, float] = {}
+    if predictor is not None and order == "uncertainty":
+        with click.progressbar(length=0, label="ranking by uncertainty", show_pos=True, file=sys.stderr) as bar:
+            def tick(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(1)
+
+            scores = rank_by_uncertainty(store, predictor, on_pair=tick)
+    token = new_token()
+    server = make_label_server(create_app(store, token=token, predictor=predictor, uncertainty=scores), port=port)
+    labeled, total = store.progress()
+    click.echo(f"labeling {total} pair(s) ({labeled} labeled); labels are saved in {store.root}")
+    click.echo(f"open http://127.0.0.1:{server.server_port}/?token={token}   (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped; every saved label is in the manifest", err=True)
+    finally:
+        server.server_close()
+
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
