@@ -323,6 +323,7 @@ def _element_boxes(page: Page, opts: ShotOptions, scale: float) -> list[ElementB
             tag=e["tag"],
             box=tuple(int(round(v * scale)) for v in e["box"]),  # type: ignore[arg-type]
             text_length=int(e["text_length"]),
+            parent=int(e.get("parent", -1)),
         )
         for e in raw
     ]

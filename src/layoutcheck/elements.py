@@ -30,19 +30,26 @@ def with_selector_path(script: str) -> str:
     """
     if SELECTOR_PATH_MARK not in script:
         raise ValueError(f"the page script has no {SELECTOR_PATH_MARK!r} mark")
-    function = resources.files("layoutcheck").joinpath("js/selector_path.js").read_text(encoding="utf-8")
-    body = function[function.index("(el) =>"):].strip()  # the function expression, comments dropped
-    return script.replace(SELECTOR_PATH_MARK, body)
+    source = resources.files("layoutcheck").joinpath("js/selector_path.js").read_text(encoding="utf-8")
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("//"))  # header comments dropped
+    return script.replace(SELECTOR_PATH_MARK, "\n".join(lines[start:]).strip())
 
 
 @dataclass(frozen=True)
 class ElementBox:
-    """A visible element: stable CSS selector path, tag, box (x, y, w, h) in screenshot pixels."""
+    """A visible element: its CSS selector, tag, box (x, y, w, h) in screenshot pixels.
+
+    ``selector`` names the element as browser devtools do (``js/selector_path.js``): the shortest
+    unique selector found from ids, classes and tags. ``parent`` is the index, in the same list,
+    of the nearest ancestor listed (-1: none), so siblings are known without parsing selectors.
+    """
 
     selector: str
     tag: str
     box: tuple[int, int, int, int]
     text_length: int = 0
+    parent: int = -1
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ class Sidecar:
             "shots": self.shots,
             "captured": self.captured,
             "elements": [
-                {"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length}
+                {"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length,
+                 "parent": e.parent}
                 for e in self.elements
             ],
         }
@@ -116,6 +124,7 @@ def read_sidecar(path: Path) -> Sidecar:
                     tag=str(e["tag"]),
                     box=(int(e["box"][0]), int(e["box"][1]), int(e["box"][2]), int(e["box"][3])),
                     text_length=int(e.get("text_length", 0)),
+                    parent=int(e.get("parent", -1)),
                 )
                 for e in raw.get("elements", [])
             ),

@@ -1,5 +1,6 @@
-// Returns the visible elements of the page with a stable CSS selector path and their box in
-// CSS pixels relative to the screenshot origin. Argument: {originX, originY, clipW, clipH, limit}.
+// Returns the visible elements of the page with a stable CSS selector and their box in CSS pixels
+// relative to the screenshot origin, and the index of the nearest listed ancestor (-1: none).
+// Argument: {originX, originY, clipW, clipH, limit}.
 (opts) => {
   const pathOf = /* selector_path.js */;
   const ownText = (el) => {
@@ -8,6 +9,7 @@
     return n;
   };
   const out = [];
+  const index = new Map(); // element -> its index in out
   const sx = window.scrollX, sy = window.scrollY;
   for (const el of document.body ? document.body.querySelectorAll("*") : []) {
     if (out.length >= opts.limit) break;
@@ -22,7 +24,11 @@
     x = Math.max(0, x); y = Math.max(0, y);
     x2 = Math.min(opts.clipW, x2); y2 = Math.min(opts.clipH, y2);
     if (x2 - x < 1 || y2 - y < 1) continue;
-    out.push({selector: pathOf(el), tag, box: [x, y, x2 - x, y2 - y], text_length: ownText(el)});
+    let parent = el.parentElement;
+    while (parent && !index.has(parent)) parent = parent.parentElement;
+    index.set(el, out.length);
+    out.push({selector: pathOf(el), tag, box: [x, y, x2 - x, y2 - y], text_length: ownText(el),
+              parent: parent ? index.get(parent) : -1});
   }
   return out;
 }

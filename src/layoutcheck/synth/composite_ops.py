@@ -373,10 +373,12 @@ def _overflow(pg: Page, rng: np.random.Generator) -> Plan | None:
 
 def _rows(pg: Page) -> list[list[int]]:
     """Rows of similar siblings (same parent and tag, same top and height), left to right."""
-    groups: dict[tuple[str, str], list[int]] = {}
+    groups: dict[tuple[int | str, str], list[int]] = {}
+    indexed = any(e.parent >= 0 for e in pg.els)  # older sidecars had no parent index, but selector paths
     for i in np.flatnonzero(pg.ok):
         e = pg.els[i]
-        groups.setdefault((e.selector.rsplit(" > ", 1)[0], e.tag), []).append(int(i))
+        parent: int | str = e.parent if indexed else e.selector.rsplit(" > ", 1)[0]
+        groups.setdefault((parent, e.tag), []).append(int(i))
     rows = []
     for members in groups.values():
         members.sort(key=lambda k: (int(pg.y0[k]), int(pg.x0[k])))

@@ -205,8 +205,8 @@ class _Worker:
             self.writer.write_page(job.page_id, ref_shot.png, {
                 "page": job.page_id, "template": job.template, "seed": job.page_seed, "width": job.width,
                 "split": job.split, "size": list(ref_shot.size),
-                "elements": [{"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length}
-                             for e in ref_shot.elements],
+                "elements": [{"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length,
+                              "parent": e.parent} for e in ref_shot.elements],
             })
             for sid in todo:
                 try:

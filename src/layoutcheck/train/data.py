@@ -259,7 +259,7 @@ def page_elements(path: Path) -> tuple[ElementBox, ...]:
             ElementBox(
                 selector=str(e["selector"]), tag=str(e["tag"]),
                 box=(int(e["box"][0]), int(e["box"][1]), int(e["box"][2]), int(e["box"][3])),
-                text_length=int(e.get("text_length", 0)),
+                text_length=int(e.get("text_length", 0)), parent=int(e.get("parent", -1)),
             )
             for e in raw.get("elements", [])
         )
