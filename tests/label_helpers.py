@@ -48,3 +48,23 @@ def painted(width: int = 320, height: int = 240, value: int = 2) -> np.ndarray:
     mask = np.zeros((height, width), dtype=np.uint8)
     mask[150:180, 20:120] = value
     return mask
+
+
+def queued_folder(tmp_path: Path, *, width: int = 1280, height: int = 8000) -> tuple[Path, str]:
+    """A labeling folder with one queued pair of the given size (no compare run: fast for tall pages)."""
+    import json
+
+    root = tmp_path / "tall"
+    pair_id = f"tall-{height}"
+    ref = page_like(width, height, seed=1)
+    cand = ref.copy()
+    cand[height // 2 : height // 2 + 60, 100:400] = (220, 30, 30)
+    write_png(root / "samples" / pair_id / "ref.png", ref)
+    write_png(root / "samples" / pair_id / "cand.png", cand)
+    entry = {
+        "id": pair_id, "reference": f"samples/{pair_id}/ref.png", "candidate": f"samples/{pair_id}/cand.png",
+        "width": width, "height": height, "name": f"tall@{height}", "page": "tall", "template": "label:tall",
+        "split": "train",
+    }
+    (root / "label-queue.json").write_text(json.dumps({"version": 1, "pairs": [entry]}), encoding="utf-8")
+    return root, pair_id

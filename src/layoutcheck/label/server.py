@@ -243,6 +243,12 @@ def _read_mask(data: bytes, width: int, height: int) -> np.ndarray:
 
     if not data.startswith(_PNG_SIGNATURE):
         raise UploadError("the mask must be a PNG image (the upload does not start with the PNG signature)")
+    # The size from the IHDR chunk, before Pillow opens it: a declared 60000 x 60000 is refused
+    # here as a wrong size, not decoded (nor reported as a decompression bomb).
+    if len(data) >= 24 and data[12:16] == b"IHDR":
+        declared = (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+        if declared != (width, height):
+            raise UploadError(f"the mask must be {width}x{height} (the candidate's size), got {declared[0]}x{declared[1]}")
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as im:
             if im.size != (width, height):  # checked before decoding: no decompression bomb
