@@ -185,3 +185,16 @@ def test_tall_page_stroke_time_and_alignment(browser: Browser, tmp_path: Path) -
         assert not s.errors
     finally:
         s.close()
+
+
+def test_report_label_command_names_its_folder(browser: Browser, tmp_path: Path) -> None:
+    from .label_helpers import make_report
+
+    report = make_report(tmp_path)
+    page = browser.new_page()
+    try:
+        page.goto((report / "index.html").as_uri())
+        command = page.locator('[data-role="label-command"]').first.inner_text()
+        assert command == f"layoutcheck label --add {report} broken@desktop.png --to labels"
+    finally:
+        page.close()

@@ -159,3 +159,10 @@ def test_cli_add_and_usage_errors(tmp_path: Path) -> None:
     assert out.exit_code == 2 and "not a dataset" in out.output
     out = CliRunner().invoke(main, ["label", str(tmp_path / "l"), "--order", "uncertainty"])
     assert out.exit_code == 2 and "--model" in out.output
+
+
+def test_report_has_a_label_this_command_per_failed_pair(tmp_path: Path) -> None:
+    report = make_report(tmp_path)
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert html.count('data-role="label-command"') == 1  # the failed pair only
+    assert "layoutcheck label --add <span data-role=\"report-dir\">REPORT_DIR</span> broken@desktop.png --to labels" in html

@@ -138,6 +138,7 @@ def test_pass_then_fail_with_regions_and_report_link(
         "  candidate: layoutcheck-report/pairs/main-*/candidate.png",
         "  report:    layoutcheck-report/index.html#pair-*  (written when the run ends)",
         "  accept the change: pytest --layoutcheck-update 'test_suite.py::test_card'",
+        "  label this: layoutcheck label --add layoutcheck-report test_suite.py::test_card::card --to labels  (after the run)",
         "*layoutcheck: 3 screenshot(s): 2 pass, 1 fail",
         "layoutcheck: report: layoutcheck-report/index.html",
     ])

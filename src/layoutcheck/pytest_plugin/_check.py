@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import warnings
 from collections.abc import Sequence
@@ -283,6 +284,8 @@ class LayoutCheck:
             lines
             + self._footer(baseline, pair)
             + [f"  accept the change: pytest --layoutcheck-update '{self._item.nodeid}'"]
+            + [f"  label this: layoutcheck label --add {shlex.quote(self._show(self._recorder.settings.report_dir))} "
+               f"{shlex.quote(pair.name)} --to labels  (after the run)"]
         )
 
 

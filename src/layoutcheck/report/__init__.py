@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -310,6 +311,7 @@ def _environment() -> jinja2.Environment:
     env.filters["thousands"] = lambda n: f"{int(n):,}"
     env.filters["level_means"] = lambda level: LEVEL_MEANS.get(level, "")
     env.filters["changes"] = lambda n: f"{n} change" if n == 1 else f"{n} changes"
+    env.filters["shell_quote"] = shlex.quote  # the "label this" command line
     return env
 
 

@@ -175,6 +175,12 @@
   document.querySelectorAll('[data-role="show-regions"]').forEach(function (box) {
     box.closest("section.pair").classList.toggle("hide-regions", !box.checked);
   });
+  // "Label this" commands name this report's folder when the page is opened from disk.
+  if (location.protocol === "file:") {
+    var folder = decodeURIComponent(location.pathname).replace(/\/[^\/]*$/, "") || "/";
+    var quoted = /^[\w@%+=:,.\/-]+$/.test(folder) ? folder : "'" + folder.replace(/'/g, "'\"'\"'") + "'";
+    document.querySelectorAll('[data-role="report-dir"]').forEach(function (el) { el.textContent = quoted; });
+  }
   window.addEventListener("hashchange", revealTarget);
   applyFilter(config.defaultFilter);
   revealTarget();
