@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from layoutcheck.align import RowAlignment, align_rows, aligned_reference, display_rows, row_hashes
+from layoutcheck.align import (
+    RowAlignment, align_rows, aligned_reference, display_rows, find_seams, judged_reference, row_hashes, rows_match,
+    seam_box,
+)
 
 from .conftest import page_like
 
@@ -101,3 +104,55 @@ def test_bad_inputs() -> None:
     alignment = RowAlignment.identity(10)
     with pytest.raises(ValueError, match="10 rows"):
         aligned_reference(page_like(64, 11), alignment)
+
+
+def _noisy(image: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Font-noise-like: a few percent of the pixels moved a lot (glyph edges), the rest kept."""
+    rng = np.random.default_rng(seed)
+    out = image.astype(np.int16)
+    hit = rng.random(image.shape[:2]) < 0.03
+    out[hit] += rng.integers(-90, 90, (int(hit.sum()), 1))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_grown_margin_is_one_pure_shift_seam_and_leaves_nothing_to_judge() -> None:
+    ref = _page()
+    y = 256  # a blank row between two text lines
+    white = np.full((40, ref.shape[1], 3), 255, dtype=np.uint8)
+    cand = np.concatenate([ref[:y], white, ref[y:]])  # 40 px taller: a margin grew above row 256
+    alignment = align_rows(ref, cand)
+    seams = find_seams(alignment, ref, cand)
+    assert [(s.rows, s.filler) for s in seams] == [(40, True)] and y <= seams[0].y <= y + 8  # right above what moved
+    assert np.array_equal(judged_reference(ref, cand, alignment, seams), cand)
+    x, top, w, h = seam_box(seams[0], ref, cand, alignment)
+    assert (top, h) == (seams[0].y, 40) and w < ref.shape[1]  # the outline of what moved, not the page
+
+
+def test_rows_with_content_that_appear_are_not_a_pure_shift() -> None:
+    ref = _page()
+    banner = np.full((30, ref.shape[1], 3), 255, dtype=np.uint8)
+    banner[8:22, 20:200] = (200, 40, 40)
+    cand = np.concatenate([ref[:250], banner, ref[250:]])
+    alignment = align_rows(ref, cand)
+    seams = find_seams(alignment, ref, cand)
+    assert len(seams) == 1 and seams[0].rows == 30 and not seams[0].filler
+    shown = judged_reference(ref, cand, alignment, seams)
+    assert len(_differing_rows(shown, cand)) > 0  # the banner stays visible to the judge
+
+
+@pytest.mark.parametrize("k", [2, 40])
+def test_under_font_noise_a_shift_is_found_tolerantly(k: int) -> None:
+    ref = _page(height=800)
+    cand = _noisy(np.concatenate([np.full((k, ref.shape[1], 3), 255, np.uint8), ref]))  # k rows on top, all rows noisy
+    alignment = align_rows(ref, cand)
+    seams = find_seams(alignment, ref, cand)
+    assert [(s.rows, s.filler) for s in seams if s.rows] == [(k, True)]
+    shown = judged_reference(ref, cand, alignment, seams)
+    assert rows_match(shown, cand).all()  # nothing but noise left to judge
+
+
+def test_rows_vanishing_at_the_end_are_a_seam() -> None:
+    ref = _page()
+    cand = ref[:500]
+    seams = find_seams(align_rows(ref, cand), ref, cand)
+    assert seams and seams[-1].y == 500 and seams[-1].rows == -100

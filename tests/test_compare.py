@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from layoutcheck.compare import compare_paths, find_pairs
+from layoutcheck.compare import compare_pair, compare_paths, find_pairs
 from layoutcheck.elements import ElementBox, Sidecar, write_sidecar
 from layoutcheck.errors import ImageError, InputError
+from layoutcheck.judgement import Judgement
 from layoutcheck.judges import PixelJudge
 from layoutcheck.results import RunResult, Verdict
 
@@ -227,3 +228,21 @@ def test_a_report_inside_a_compared_folder_is_not_an_input(pair_dir: tuple[Path,
     assert [p.name for p in again.pairs] == [p.name for p in first.pairs]
     assert not any(n.startswith("report/") for n, _, _ in find_pairs(ref, cand, skip=cand / "report"))
     assert any(n.startswith("report/") for n, _, _ in find_pairs(ref, cand))  # only when told
+
+
+def test_a_judge_that_aligns_rows_sees_whole_heights_and_no_size_band(tmp_path: Path) -> None:
+    seen: list[tuple[int, ...]] = []
+
+    class Aligning:
+        method, threshold, align = "fake", 0.5, True
+
+        def judge(self, reference: np.ndarray, candidate: np.ndarray) -> Judgement:
+            seen.append(reference.shape[:2] + candidate.shape[:2])
+            return Judgement(regions=(), diff_pixels=0, overlay=None)
+
+    ref = write_png(tmp_path / "ref.png", page_like(200, 100))
+    cand = write_png(tmp_path / "cand.png", page_like(200, 140))
+    result, _ = compare_pair("p.png", ref, cand, Aligning())
+    assert seen == [(100, 200, 140, 200)] and result.regions == () and result.verdict.value == "pass"
+    result, _ = compare_pair("p.png", ref, cand, PixelJudge())  # the pixel judge keeps the band
+    assert any(r.kind == "size" for r in result.regions)

@@ -286,8 +286,10 @@ def test_gate_marks_changed_cells() -> None:
 
 def test_bad_inputs(tiny: ChangeSegmenter, tiny_file: Path) -> None:
     ref = page_like(64, 64)
+    with pytest.raises(ValueError, match="equal width"):
+        UNetJudge(model_path=tiny_file).judge(ref, page_like(48, 64))
     with pytest.raises(ValueError, match="equal size"):
-        UNetJudge(model_path=tiny_file).judge(ref, page_like(64, 48))
+        UNetJudge(model_path=tiny_file, align=False).judge(ref, page_like(64, 48))
     with pytest.raises(ValueError, match="level must be"):
         UNetJudge(model_path=tiny_file, level="loose")
     with pytest.raises(ValueError, match="model is on cpu"):
@@ -331,3 +333,22 @@ def test_maps_grow_a_confident_core_to_its_faint_edges(level: str) -> None:
 
     assert regions(1.0) == [("viewport-overflow", 20, 20, 20, 10)]  # the core only
     assert regions(0.2) == [("viewport-overflow", 10, 10, 50, 30)]  # grown to the edges, the faint blob still passes
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_a_taller_page_is_aligned_not_cropped(tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str) -> None:
+    monkeypatch.setattr(ChangeSegmenter, "forward", _stub_forward(2))  # a "defect" wherever the pair differs
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    ref = page_like(640, 480)
+    blank = np.full((40, 640, 3), 255, np.uint8)
+    one = np.concatenate([blank[:1], ref])  # 1 px taller: a transparent border on top
+    assert judge.judge(ref, one).regions == () and judge.judge(ref, one).changes == ()
+    grown = np.concatenate([ref[:108], blank, ref[108:]])  # a margin grew above the line at row 108
+    result = judge.judge(ref, grown)
+    shifts = result.regions if level == "strict" else result.changes
+    assert [(r.kind, r.y, r.h) for r in shifts] == [("shift", 108, 40)]
+    assert level == "strict" or result.regions == ()  # never a defect at layout by itself
+    banner = blank.copy()
+    banner[10:30, 50:300] = (200, 40, 40)
+    result = judge.judge(ref, np.concatenate([ref[:108], banner, ref[108:]]))  # content appeared
+    assert result.regions and all(108 <= r.y and r.y + r.h <= 148 for r in result.regions)  # the network's call

@@ -33,7 +33,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["RowAlignment", "align_rows", "aligned_reference", "display_rows", "row_hashes"]
+__all__ = [
+    "RowAlignment", "Seam", "align_rows", "aligned_reference", "display_rows", "find_seams", "judged_reference",
+    "row_hashes", "rows_match", "seam_box",
+]
 
 _HASH_CHUNK = 512  # rows hashed per step: bounds the (rows, words) temporary
 _MULTIPLIERS: dict[int, np.ndarray] = {}  # words per row -> odd multipliers, drawn once
@@ -112,7 +115,7 @@ def align_rows(reference: np.ndarray, candidate: np.ndarray) -> RowAlignment:
     if hr == hc and np.array_equal(a, b):
         return RowAlignment.identity(hc)
 
-    ref_rows = _match_rows(a, b)  # (H_cand,)
+    ref_rows = _match_rows(a, b, reference, candidate)  # (H_cand,)
     return RowAlignment(ref_rows=ref_rows, offset_segments=_segments(ref_rows), ref_height=hr)
 
 
@@ -194,13 +197,15 @@ def _runs(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return hashes[starts], starts, lengths
 
 
-def _match_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _match_rows(a: np.ndarray, b: np.ndarray, reference: np.ndarray, candidate: np.ndarray) -> np.ndarray:
     """Patience-diff two row-hash sequences: ``(len(b),)`` matched row of ``a`` or ``-1``.
 
     Each range is first shrunk by its common head and tail (row by row, so blank runs of
     different heights match as far as they agree); what remains is anchored on runs unique in
     both, and the ranges between anchors are handled the same way. A range with no anchor is a
-    block changed in place: its rows are paired one to one from the top.
+    block changed in place: its rows are paired one to one from the top, or, where the range's
+    heights differ, above and below the split that lets most rows match tolerantly
+    (:func:`_split_gap`).
     """
     ref_rows = np.full(b.size, -1, dtype=np.intp)  # (H_cand,)
     gaps = []
@@ -230,8 +235,24 @@ def _match_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             stack.append((pa, ahi, pb, bhi))
     for alo, ahi, blo, bhi in gaps:
         n = min(ahi - alo, bhi - blo)
-        ref_rows[blo : blo + n] = np.arange(alo, alo + n)
+        split = _split_gap(reference[alo:ahi], candidate[blo:bhi]) if ahi - alo != bhi - blo else n
+        ref_rows[blo : blo + split] = np.arange(alo, alo + split)
+        d = (bhi - blo) - (ahi - alo)  # rows inserted (> 0) or deleted (< 0) in this range
+        ref_rows[blo + split + max(d, 0) : bhi] = np.arange(alo + split + max(-d, 0), ahi)
     return ref_rows
+
+
+def _split_gap(ref: np.ndarray, cand: np.ndarray) -> int:
+    """Where rows appeared or vanished in a range of unequal heights that exact hashes could not
+    anchor (font noise breaks them): the number of rows to pair from the top, so that those and
+    the rows paired from the bottom match tolerantly (:func:`rows_match`) as often as possible.
+    Ties go to the lowest split (the shift starts right above the content that moved)."""
+    n = min(len(ref), len(cand))
+    d = len(cand) - len(ref)
+    top = rows_match(ref[:n], cand[:n])  # (n,): paired from the top
+    bottom = rows_match(ref[max(-d, 0) : max(-d, 0) + n], cand[max(d, 0) : max(d, 0) + n])  # from the bottom
+    score = np.r_[0, np.cumsum(top)] + np.r_[np.cumsum(bottom[::-1])[::-1], 0]  # (n + 1,) for splits 0..n
+    return int(n - np.argmax(score[::-1]))
 
 
 def _common_length(x: np.ndarray, y: np.ndarray) -> int:
@@ -293,3 +314,129 @@ def _segments(ref_rows: np.ndarray) -> list[tuple[int, int, int]]:
         for s, e in zip(breaks[:-1], breaks[1:], strict=True)
         if ref_rows[s] >= 0
     ]
+
+
+#: Per-channel difference (out of 255) under which two pixels count as the same in the tolerant
+#: row comparison, and the share of a row's pixels that must be the same for the rows to match.
+#: Font noise moves glyph edges by a fraction of a pixel: a few pixels of a text row change a lot,
+#: most do not.
+ROW_TOL = 24
+ROW_SHARE = 0.95
+_CHUNK = 256  # rows compared per step: bounds the (rows, W) temporaries
+
+
+@dataclass(frozen=True)
+class Seam:
+    """Where the offset between the pages changes: rows that appeared or vanished.
+
+    Attributes:
+        y: Candidate row where the shift starts (the first inserted row, or the first row after
+            the deleted ones).
+        rows: ``+k``: ``k`` candidate rows inserted (what follows moved down); ``-k``: ``k``
+            reference rows deleted (what follows moved up).
+        filler: Every row that appeared or vanished repeats a row next to it (background,
+            the blank inside of a box): the seam is a pure shift, with no content of its own.
+    """
+
+    y: int
+    rows: int
+    filler: bool
+
+
+def rows_match(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Tolerant row equality: ``(n,)`` bool for ``(n, W, C)`` arrays ``a`` and ``b`` (or a ``(W, C)`` row).
+
+    Rows match when at least :data:`ROW_SHARE` of their pixels differ by at most :data:`ROW_TOL`
+    in every channel: exact row hashes break under font noise, this does not.
+    """
+    n = a.shape[0] if a.ndim == 3 else b.shape[0]
+    out = np.empty(n, dtype=bool)
+    for s in range(0, n, _CHUNK):
+        pa = a[s : s + _CHUNK] if a.ndim == 3 else a
+        pb = b[s : s + _CHUNK] if b.ndim == 3 else b
+        close = (np.abs(pa.astype(np.int16) - pb).max(axis=-1) <= ROW_TOL).mean(axis=-1)  # (rows,)
+        out[s : s + _CHUNK] = close >= ROW_SHARE
+    return out
+
+
+def find_seams(alignment: RowAlignment, reference: np.ndarray, candidate: np.ndarray) -> list[Seam]:
+    """The seams of an alignment, each marked as a pure shift (``filler``) or not.
+
+    Raises:
+        ValueError: ``reference`` does not have the height the alignment was computed against.
+    """
+    if reference.shape[0] != alignment.ref_height:
+        raise ValueError(f"the alignment has {alignment.ref_height} reference rows, got {reference.shape[0]}")
+    rows = alignment.ref_rows
+    hc, hr = rows.size, alignment.ref_height
+    seams = []
+    matched = np.flatnonzero(rows >= 0)  # (M,)
+    # Inserted candidate rows: runs of -1.
+    ins = np.flatnonzero(np.diff(np.r_[0, (rows < 0).astype(np.int8), 0]))  # run starts and ends
+    for s, e in zip(ins[::2].tolist(), ins[1::2].tolist(), strict=True):
+        seams.append(Seam(s, e - s, _repeats(candidate, s, e)))
+    # Deleted reference rows: jumps between consecutive matched rows (and before the first).
+    prev_ref = np.r_[-1, rows[matched][:-1]]  # (M,)
+    for j, gone in zip(matched.tolist(), (rows[matched] - prev_ref - 1).tolist(), strict=True):
+        if gone > 0:
+            r1 = int(rows[j])
+            seams.append(Seam(j, -gone, _repeats(reference, r1 - gone, r1)))
+    last = int(rows[matched[-1]]) if matched.size else -1
+    if last < hr - 1:  # reference rows gone at the end of the page
+        seams.append(Seam(hc, -(hr - 1 - last), _repeats(reference, last + 1, hr)))
+    return sorted(seams, key=lambda seam: seam.y)
+
+
+def _repeats(image: np.ndarray, start: int, end: int) -> bool:
+    """Whether rows ``start:end`` of ``image`` all match the row above them or all the row below."""
+    for y in (start - 1, end):
+        if 0 <= y < image.shape[0] and rows_match(image[start:end], image[y]).all():
+            return True
+    return False
+
+
+def judged_reference(
+    reference: np.ndarray, candidate: np.ndarray, alignment: RowAlignment, seams: list[Seam]
+) -> np.ndarray:
+    """The reference to judge the candidate against: :func:`aligned_reference`, except that at a
+    pure-shift seam (``filler``) nothing is left to see: the matched rows line up and inserted
+    filler rows show the candidate's own rows. Other seams keep their band (content appeared or
+    vanished: the judge decides what it is).
+
+    Returns:
+        ``(H_cand, W, C)`` array.
+    """
+    shown = display_rows(alignment)  # (H_cand,)
+    pure = [seam for seam in seams if seam.filler and seam.y < shown.size]
+    if not pure:
+        return aligned_reference(reference, alignment)
+    own = np.full(shown.size, False)  # rows that show the candidate itself
+    for seam in pure:
+        end = min(shown.size, seam.y + abs(seam.rows) * 2)  # the inserted rows and the band after them
+        window = alignment.ref_rows[seam.y : end]
+        shown[seam.y : end] = np.where(window >= 0, window, -1)
+        own[seam.y : end] |= window < 0
+    out = np.empty((shown.size, *reference.shape[1:]), dtype=reference.dtype)
+    valid = shown >= 0
+    out[valid] = reference[shown[valid]]
+    out[~valid] = 255
+    out[own] = candidate[own]
+    return out
+
+
+def seam_box(
+    seam: Seam, reference: np.ndarray, candidate: np.ndarray, alignment: RowAlignment
+) -> tuple[int, int, int, int]:
+    """``(x, y, w, h)`` of a seam in the candidate: its rows, across the columns where what was
+    there before the shift (the reference as :func:`display_rows` shows it) differs from the
+    candidate, which is the outline of what moved; the full width when nothing does."""
+    h, w = candidate.shape[:2]
+    y0 = min(seam.y, h - 1)
+    y1 = min(h, y0 + abs(seam.rows))
+    rows = display_rows(alignment)[y0:y1]  # (k,)
+    before = np.where(rows[:, None, None] >= 0, reference[np.maximum(rows, 0)], 255)  # (k, W, C)
+    diff = np.abs(before.astype(np.int16) - candidate[y0:y1]).max(axis=-1) > ROW_TOL  # (k, W)
+    cols = np.flatnonzero(diff.any(axis=0))
+    if cols.size == 0:
+        return 0, y0, w, y1 - y0
+    return int(cols[0]), y0, int(cols[-1] - cols[0] + 1), y1 - y0

@@ -2,7 +2,9 @@
 
 Folders are matched by relative path; a candidate without a reference is ``new``, a reference
 without a candidate ``deleted``. Images of different sizes are judged over their common area and
-the extra band becomes a region of kind ``size``. In a folder run, a pair with an image that cannot
+the extra band becomes a region of kind ``size``, except where the judge aligns rows (the U-Net
+judge's ``align``): images of one width and different heights are then judged whole, and a shift
+is a region where it starts (kind ``shift``), named after the element that moved. In a folder run, a pair with an image that cannot
 be read is recorded with the verdict ``error`` (the run fails, the other pairs are still judged and
 the report shows it); two image files given directly raise the
 :class:`~layoutcheck.errors.ImageError` instead, as there is nothing else to judge.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from layoutcheck.elements import ElementBox, element_under, read_sidecar, sidecar_path
+from layoutcheck.elements import ElementBox, element_moved, element_under, read_sidecar, sidecar_path
 from layoutcheck.errors import ImageError, InputError
 from layoutcheck.imageio import IMAGE_SUFFIXES, encode_png, load_image
 from layoutcheck.judgement import Judge
@@ -103,9 +105,14 @@ def compare_pair(
             arrays,
         )
     h, w = min(ref.shape[0], cand.shape[0]), min(ref.shape[1], cand.shape[1])
-    judgement = judge.judge(ref[:h, :w], cand[:h, :w])
+    whole = ref.shape[1] == cand.shape[1] and getattr(judge, "align", False) is True  # heights aligned by the judge
+    if whole:
+        h = cand.shape[0]
+        judgement = judge.judge(ref, cand)
+    else:
+        judgement = judge.judge(ref[:h, :w], cand[:h, :w])
     regions = list(judgement.regions)
-    bands = size_band_regions(_size(ref), _size(cand))  # type: ignore[arg-type]
+    bands = [] if whole else size_band_regions(_size(ref), _size(cand))  # type: ignore[arg-type]
     regions += bands
     if judgement.overlay is not None or bands:
         arrays["diff"] = _overlay(judgement.overlay, (h, w), cand.shape[:2])
@@ -278,7 +285,8 @@ def _name_elements(regions: list[Region], elements: tuple[ElementBox, ...] | Non
         return regions
     named = []
     for r in regions:
-        el = element_under(elements, (r.x, r.y, r.w, r.h))
+        box = (r.x, r.y, r.w, r.h)
+        el = (element_moved(elements, box) if r.kind == "shift" else None) or element_under(elements, box)
         named.append(dataclasses.replace(r, element=el.selector if el else None))
     return named
 

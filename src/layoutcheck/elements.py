@@ -152,3 +152,21 @@ def element_under(elements: tuple[ElementBox, ...], box: tuple[int, int, int, in
         if best is None or ew * eh < best_area:
             best, best_area = el, ew * eh
     return best
+
+
+def element_moved(elements: tuple[ElementBox, ...], box: tuple[int, int, int, int]) -> ElementBox | None:
+    """The element a shift moved: of those whose top edge lies at the bottom of ``box`` (the rows
+    inserted above it, within 2 px), the one sharing most columns with it; the first on ties.
+
+    A margin that grew above a row of cards inserts rows no card covers: :func:`element_under`
+    would name their container, this names a card. ``None`` when no element starts there.
+    """
+    x, y, w, h = box
+    best: ElementBox | None = None
+    best_overlap = 0
+    for el in elements:
+        ex, ey, ew, _ = el.box
+        overlap = min(x + w, ex + ew) - max(x, ex)
+        if abs(ey - (y + h)) <= 2 and overlap > best_overlap:
+            best, best_overlap = el, overlap
+    return best

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from layoutcheck.align import align_rows, aligned_reference
+from layoutcheck.align import align_rows, aligned_reference, find_seams, judged_reference, seam_box
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import InputError, ModelError
 from layoutcheck.judgement import Judgement
@@ -58,6 +58,10 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 #: model (models/README.md), growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
 #: (strict) and 0.21 to 0.39 (layout); 0.1 and 0.05 gained little more (0.51 / 0.40).
 EXTENT = 0.2
+#: A pure shift (only background rows appeared or vanished) of up to this many rows is not a
+#: change: a page one or two pixels taller (a border, sub-pixel rounding) passes at both levels.
+#: A larger one is a region of kind ``shift`` where it starts: failing at strict, reported at layout.
+SHIFT_TOLERANCE = 2
 DEVICE_RE = re.compile(r"auto|cpu|cuda(:\d+)?|mps")
 #: The smallest tile side the network runs at: a smaller image (an icon, a one-line strip) is
 #: edge-padded up to it, as the partial tiles at a page's end are. At 16-32 px the deepest level
@@ -271,7 +275,10 @@ class UNetJudge:
     ``level="strict"`` fails regions where p(change) + p(defect) > ``threshold``, with the most
     likely non-``none`` class as their kind; ``level="layout"`` fails only regions where p(defect)
     (classes 2..13 summed) > ``threshold``, with the most likely defect class as their kind.
-    ``regions`` holds only failures. At ``layout``, the real changes that do not fail
+    ``regions`` holds only failures. With ``align``, the images need only share a width: rows are
+    matched first (:mod:`align`), a pure shift of more than :data:`SHIFT_TOLERANCE` rows is one
+    region of kind ``shift`` where it starts, and rows with content that appeared or vanished go
+    to the network. At ``layout``, the real changes that do not fail
     (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
     ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
     The threshold decides *whether* a region fails; its extent is every pixel connected to that
@@ -321,13 +328,22 @@ class UNetJudge:
             InputError: The device is not available.
             ModelError: The model file is corrupt or does not fit its config.
         """
-        _check_pair(reference, candidate)
-        if not _rows_differ(reference, candidate, stop_early=True).any():
+        _check_pair(reference, candidate, heights=self.align)
+        if reference.shape == candidate.shape and not _rows_differ(reference, candidate, stop_early=True).any():
             return Judgement(regions=(), diff_pixels=0, overlay=None)
         multiple = _model_multiple(self.model_path)  # the header only: no torch yet
-        ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, self.align, self.gate_tol)
+        shifts: list[Region] = []
+        if self.align:  # pure shifts are reported here; what else appeared or vanished, the network judges
+            alignment = align_rows(reference, candidate)
+            seams = [] if alignment.is_identity else find_seams(alignment, reference, candidate)
+            shifts = [
+                Region(*seam_box(seam, reference, candidate, alignment), score=1.0, kind="shift")
+                for seam in seams if seam.filler and abs(seam.rows) > SHIFT_TOLERANCE and seam.y < candidate.shape[0]
+            ]
+            reference = judged_reference(reference, candidate, alignment, seams)
+        ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
-            return Judgement(regions=(), diff_pixels=0, overlay=None)
+            return _with_shifts(Judgement(regions=(), diff_pixels=0, overlay=None), shifts, self.level, candidate.shape)
 
         device = _resolve_device(self.device)
         model = _cached_model(self.model_path, device)
@@ -337,7 +353,7 @@ class UNetJudge:
             sink=maps.write,
         )
         del ref  # the aligned copy: not needed for the regions
-        return maps.judgement(gap=self.gap, min_pixels=self.min_pixels)
+        return _with_shifts(maps.judgement(gap=self.gap, min_pixels=self.min_pixels), shifts, self.level, candidate.shape)
 
 
 class _Maps:
@@ -548,12 +564,31 @@ def _axis(length: int, tile: int, overlap: int, multiple: int) -> tuple[list[int
     return starts, owned, size
 
 
-def _check_pair(reference: np.ndarray, candidate: np.ndarray) -> None:
+def _with_shifts(judgement: Judgement, shifts: list[Region], level: str, shape: tuple[int, ...]) -> Judgement:
+    """``judgement`` with the pure shifts added: failing at ``strict``, reported changes at ``layout``."""
+    if not shifts:
+        return judgement
+    overlay = judgement.overlay if judgement.overlay is not None else np.zeros((shape[0], shape[1], 4), np.uint8)
+    for r in shifts:
+        overlay[r.y : r.y + r.h, r.x : r.x + r.w] = _BLUE
+    if level == "strict":
+        pixels = sum(r.w * r.h for r in shifts)
+        return Judgement(judgement.regions + tuple(shifts), judgement.diff_pixels + pixels, overlay, judgement.changes)
+    return Judgement(judgement.regions, judgement.diff_pixels, overlay, judgement.changes + tuple(shifts))
+
+
+def _check_pair(reference: np.ndarray, candidate: np.ndarray, *, heights: bool = False) -> None:
+    """Raise ValueError unless both are ``(H, W, 3)`` uint8 of one size (one width, with ``heights``)."""
     for name, img in (("reference", reference), ("candidate", candidate)):
         if not isinstance(img, np.ndarray) or img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:
             shape = getattr(img, "shape", type(img).__name__)
             raise ValueError(f"{name} must be an (H, W, 3) uint8 RGB array, got {shape}")
-    if reference.shape != candidate.shape:
+    if heights and reference.shape[1] != candidate.shape[1]:
+        raise ValueError(
+            f"the U-Net judge needs images of equal width, got {reference.shape[1]}x{reference.shape[0]} "
+            f"and {candidate.shape[1]}x{candidate.shape[0]}; crop both to the common area first"
+        )
+    if not heights and reference.shape != candidate.shape:
         raise ValueError(
             f"the U-Net judge needs images of equal size, got {reference.shape[1]}x{reference.shape[0]} "
             f"and {candidate.shape[1]}x{candidate.shape[0]}; crop both to the common area first"
