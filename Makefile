@@ -4,14 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup browser clean bench bench-quick
+.PHONY: demo test test-fast setup browser clean bench bench-quick lock
 
 setup: $(STAMP) browser
 
-$(STAMP): pyproject.toml constraints.txt
+# Every third-party package (pip and setuptools too) at the exact version and hash of the lock,
+# then the project itself, editable, built by the locked setuptools: a fresh machine next month
+# installs what CI tested today.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 browser: $(STAMP)
@@ -37,13 +40,8 @@ test-fast: $(STAMP)
 # README's "How it compares" block from the results. Full: < 30 min on 2 cores; bench-quick: < 5.
 BENCH_ARGS ?=
 SPEED_ARGS ?= $(filter --quick,$(BENCH_ARGS))
-BENCH_STAMP := $(VENV)/.bench-installed
 
-$(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install -q -c constraints.txt -e '.[test,bench]'
-	touch $(BENCH_STAMP)
-
-bench: setup $(BENCH_STAMP)
+bench: setup
 	$(PY) benchmarks/quality.py $(BENCH_ARGS)
 	$(PY) benchmarks/speed.py $(SPEED_ARGS)
 	$(PY) benchmarks/small_images.py $(SPEED_ARGS)
@@ -51,6 +49,20 @@ bench: setup $(BENCH_STAMP)
 
 bench-quick:
 	$(MAKE) bench BENCH_ARGS=--quick
+
+# Re-resolve requirements.lock from pyproject.toml (every extra make installs), the build tools
+# (requirements-build.in) and the bounds in constraints.txt, with uv, for CPython 3.11 on x86-64
+# Linux (the project's machines); requirements-base.lock is its subset for the base install (no
+# torch: what a CI job that only compares needs). Commit both; then make test on a fresh clone.
+UV_VERSION := 0.13.8
+lock: $(STAMP)
+	$(PY) -m pip install -q uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements-build.in -c constraints.txt \
+		--extra torch --extra test --extra bench --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes --no-header -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml requirements-build.in -c requirements.lock \
+		--python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes --no-header -q \
+		-o requirements-base.lock
 
 clean:
 	rm -rf $(VENV) demo-out report .pytest_cache

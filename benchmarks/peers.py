@@ -87,6 +87,14 @@ class PeerResult:
         return self.diff_pixels / self.total_pixels if self.total_pixels else 0.0
 
 
+#: The one place that states both Playwright pins: the Python ``playwright`` of requirements.lock
+#: and the Node ``playwright-core`` its bundled driver is, pinned in peers/package.json, so the
+#: benchmark's toHaveScreenshot comparator is the code the capture side runs. Bump them together
+#: (the driver version is in playwright/driver/package/package.json of the Python wheel);
+#: tests/test_bench_peers.py checks both pin files against this.
+PLAYWRIGHT_PINS = {"python playwright": "1.65.3", "npm playwright-core": "1.65.2"}
+
+
 def pinned_versions() -> dict[str, str]:
     """The exact versions pinned in ``benchmarks/peers/package.json``: ``{package: version}``."""
     return dict(json.loads((PEERS_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"])
