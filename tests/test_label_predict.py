@@ -10,7 +10,13 @@ import pytest
 from PIL import Image
 
 from layoutcheck.dataset import NUM_CLASSES
-from layoutcheck.label import Predictor, add_from_report, create_app, open_store, rank_by_uncertainty
+from layoutcheck.label import (
+    Predictor,
+    add_from_report,
+    create_app,
+    open_store,
+    rank_by_uncertainty,
+)
 from layoutcheck.label.server import TOKEN_HEADER
 
 from .conftest import page_like

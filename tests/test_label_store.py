@@ -139,6 +139,7 @@ def test_paths_outside_the_folder_are_refused(tmp_path: Path) -> None:
         open_store(root).image_path(pair_id, "candidate")
 
 
+@pytest.mark.slow  # imports torch
 def test_labeled_dataset_feeds_train(tmp_path: Path) -> None:
     from layoutcheck.train.data import find_sources
 

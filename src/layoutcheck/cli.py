@@ -538,6 +538,9 @@ def label_command(folder: Path | None, port: int, model_path: Path | None, order
                 bar.update(1)
 
             scores = rank_by_uncertainty(store, predictor, on_pair=tick)
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request; errors still show
     token = new_token()
     server = make_label_server(create_app(store, token=token, predictor=predictor, uncertainty=scores), port=port)
     labeled, total = store.progress()

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from layoutcheck.imageio import load_image
 from layoutcheck.label.predict import Prediction, Predictor
 from layoutcheck.label.server import create_app, make_label_server, new_token
-from layoutcheck.label.store import LabelConflict, LabelStore, UnknownPair, add_from_report, open_store
+from layoutcheck.label.store import (
+    LabelConflict,
+    LabelStore,
+    UnknownPair,
+    add_from_report,
+    open_store,
+)
 
 __all__ = [
     "LabelConflict", "LabelStore", "Prediction", "Predictor", "UnknownPair", "add_from_report", "create_app",

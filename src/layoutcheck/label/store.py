@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 
 from layoutcheck.dataset import (
-    MANIFEST, NUM_CLASSES, SPLITS, DatasetError, Sample, boxes_of, iter_manifest, kind_of,
+    MANIFEST,
+    NUM_CLASSES,
+    SPLITS,
+    DatasetError,
+    Sample,
+    boxes_of,
+    iter_manifest,
+    kind_of,
 )
 from layoutcheck.errors import InputError
 from layoutcheck.fsutil import atomic_write_bytes
