@@ -1,7 +1,7 @@
 """How long each judge takes from two PNG files on disk to a verdict, side by side with the peers.
 
 Judges, in one process run: layoutcheck ``unet`` (``--level strict``, the shipped model
-``models/layoutcheck-unet.safetensors``, torch with 1 and with 2 threads), layoutcheck ``pixel``,
+``src/layoutcheck/shipped/layoutcheck-unet.safetensors``, torch with 1 and with 2 threads), layoutcheck ``pixel``,
 and the pixel-diff peers as users run them (``benchmarks/peers.py``: pixelmatch, odiff and
 Playwright's screenshot comparator, at their defaults). Every time includes reading and decoding
 both PNG files; the peers' times are measured inside their Node process (see ``peers.PeerResult``).

@@ -67,6 +67,8 @@ def main() -> None:
 @click.option("--level", type=click.Choice(["strict", "layout"]), default="strict", show_default=True,
               help="unet: strict fails on any real change, layout only on broken layout.")
 @click.option("--device", default="auto", show_default=True, help="unet: auto, cpu, cuda or cuda:N.")
+@click.option("--runtime", type=click.Choice(["auto", "onnx", "torch"]), default="auto", show_default=True,
+              help="unet: where the network runs; auto: ONNX Runtime on the CPU, torch on an accelerator.")
 @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="unet: the weights file (default: $LAYOUTCHECK_MODEL, else the shipped model).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
@@ -78,7 +80,7 @@ def main() -> None:
 def compare(
     ctx: click.Context,
     reference: Path, candidate: Path, out_dir: Path, no_report: bool, method: str,
-    threshold: float | None, level: str, device: str, model_path: Path | None, as_json: bool,
+    threshold: float | None, level: str, device: str, runtime: str, model_path: Path | None, as_json: bool,
     fail_on_missing: bool, junit_path: Path | None,
 ) -> None:
     """Compare REFERENCE and CANDIDATE: two images, or two folders matched by relative path.
@@ -93,7 +95,7 @@ def compare(
     if method == "pixel" and ctx.get_parameter_source("level") not in (None, ParameterSource.DEFAULT):
         # Said, not silently dropped (the pytest plugin warns in the same case).
         click.echo("warning: --level is the unet judge's; the pixel judge fails on any difference", err=True)
-    judge = get_judge(method, threshold, level=level, device=device, model_path=model_path)
+    judge = get_judge(method, threshold, level=level, device=device, model_path=model_path, runtime=runtime)
     # On stderr, so that --json's stdout stays one document; only on a terminal, as in CI logs a
     # bar is noise and the summary says it all.
     with click.progressbar(length=0, label="compare", show_pos=True, file=sys.stderr,
@@ -364,6 +366,7 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
     Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
     from layoutcheck.model import ModelConfig
+    _require_torch("train")
     from layoutcheck.train import TrainConfig, train
 
     config = TrainConfig(
@@ -424,6 +427,49 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     score = "no val set" if result.best_metric is None else f"val score {result.best_metric:.4f}"
     click.echo(f"{result.best_path} ({score}, sha256 {result.sha256[:12]}); {result.stopped} after "
                f"{result.epoch} epoch(s), {result.steps} steps, {result.seconds:.0f} s")
+    _export_beside(result.best_path)
+
+
+def _require_torch(command: str) -> None:
+    """Stop with one line (exit 2) when a command that needs torch runs on the base install."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        from layoutcheck.runtime import RuntimeNotAvailableError
+
+        raise RuntimeNotAvailableError(
+            f"layoutcheck {command} needs PyTorch, which the base install leaves out; pip install 'layoutcheck[torch]'"
+        )
+
+
+def _export_beside(model: Path) -> None:
+    """Write the ONNX twin a trained model needs for the base install's runtime (or say why not)."""
+    from layoutcheck.runtime import RuntimeNotAvailableError, export_onnx
+
+    try:
+        click.echo(f"ONNX export: {export_onnx(model)}")
+    except RuntimeNotAvailableError as exc:
+        click.echo(f"no ONNX export written ({exc}); the torch runtime can still run {model}", err=True)
+
+
+@main.command("export")
+@click.option("--model", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The U-Net model (default: $LAYOUTCHECK_MODEL, else the shipped model).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The ONNX file (default: beside the model, same name, .onnx; the runtime looks there).")
+@_errors_to_exit
+def export_command(model: Path | None, out: Path | None) -> None:
+    """Export a U-Net model to ONNX, for the onnx runtime (the base install's, no torch needed).
+
+    The export is checked against torch before it is written; a model with a pinned .sha256 gets
+    a pinned .onnx.sha256 too. Needs the torch install: pip install 'layoutcheck[torch]'.
+    """
+    from layoutcheck.runtime import export_onnx
+    from layoutcheck.weights import default_model_path
+
+    path = export_onnx(model if model is not None else default_model_path(), out,
+                       on_step=lambda msg: click.echo(msg, err=True))
+    click.echo(str(path))
 
 
 @main.command("eval")
@@ -442,6 +488,8 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
 def eval_command(model: Path | None, data: tuple[Path, ...], methods: tuple[str, ...], split: str,
                  levels: tuple[str, ...], device: str, threshold: float | None, limit: int | None, json_path: Path) -> None:
     """Score the U-Net and the pixel comparator on the same labelled pairs, side by side."""
+    if "unet" in (methods or (("unet",) if model else ())):
+        _require_torch("eval --method unet")
     from layoutcheck.evaluate import EvalConfig, evaluate
     from layoutcheck.fsutil import atomic_write_bytes
 
@@ -475,6 +523,7 @@ def calibrate_command(model: Path, data: tuple[Path, ...], split: str, limit: in
     """Pick the U-Net judge's threshold per level on labelled pairs and store it in the model."""
     import json
 
+    _require_torch("calibrate")
     from layoutcheck.calibrate import calibrate
     from layoutcheck.weights import THRESHOLDS_KEY, update_metadata
 
@@ -552,7 +601,6 @@ def label_command(folder: Path | None, port: int, model_path: Path | None, order
         click.echo("stopped; every saved label is in the manifest", err=True)
     finally:
         server.server_close()
-
 
 
 if __name__ == "__main__":  # pragma: no cover

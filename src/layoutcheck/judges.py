@@ -51,6 +51,7 @@ def get_judge(
     level: str = "strict",
     device: str = "auto",
     model_path: Path | None = None,
+    runtime: str = "auto",
 ) -> Judge:
     """Build the judge for a ``--method`` value.
 
@@ -62,7 +63,9 @@ def get_judge(
         level: unet only: ``"strict"`` fails on any change, ``"layout"`` only on defects.
         device: unet only: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
         model_path: unet only: the weights file (default: ``$LAYOUTCHECK_MODEL``, else the
-            model shipped in ``models/``).
+            model shipped inside the package).
+        runtime: unet only: ``auto`` (ONNX Runtime on the CPU, torch on an accelerator),
+            ``onnx`` or ``torch``; checked here, so a missing runtime fails before any pair.
 
     Raises:
         InputError: unknown method, threshold out of range, bad level or device.
@@ -78,6 +81,7 @@ def get_judge(
     if method == "unet":
         # Imported here: the U-Net modules pull in torch only when a network really runs, but
         # even their light part is not needed by pixel-only runs.
+        from layoutcheck.runtime import choose_runtime
         from layoutcheck.segment import DEVICE_RE, LEVELS, UNetJudge
         from layoutcheck.weights import ENV_VAR, default_model_path, model_thresholds, read_model_info
 
@@ -94,6 +98,7 @@ def get_judge(
                 f"set {ENV_VAR} or pass a model file, or use --method pixel"
             )
         _, metadata = read_model_info(path)  # a corrupt or foreign file fails now, not on the first changed pair
+        choose_runtime(runtime, device, path)  # a missing runtime or export fails now too (no import)
         t = threshold if threshold is not None else model_thresholds(path, metadata).get(level, 0.5)
-        return UNetJudge(model_path=path, level=level, threshold=t, device=device)
+        return UNetJudge(model_path=path, level=level, threshold=t, device=device, runtime=runtime)
     raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

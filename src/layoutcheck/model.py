@@ -27,9 +27,16 @@ from torch import nn
 
 from layoutcheck.model_parts import BLOCKS, Down, Up, make_block
 
-__all__ = ["FUSIONS", "ChangeSegmenter", "ModelConfig", "build_model", "fuse_for_inference"]
+__all__ = [
+    "FIRST_DEFECT", "FUSIONS", "JUDGE_OUTPUTS", "ChangeSegmenter", "JudgeMaps", "ModelConfig", "build_model",
+    "fuse_for_inference", "maps_from_logits",
+]
 
 FUSIONS = ("early", "siamese")
+#: The head's class order (``docs/dataset.md``): 0 none, 1 change, 2.. defects.
+FIRST_DEFECT = 2
+#: What :class:`JudgeMaps` returns, in order; also the output names of the exported ONNX graph.
+JUDGE_OUTPUTS = ("p_any", "p_defect", "kind_strict", "kind_layout")
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,52 @@ class ChangeSegmenter(nn.Module):
                 f"height and width must be multiples of {m} (2**depth), got {h}x{w}; "
                 f"pad the bottom by {-h % m} and the right by {-w % m} pixels"
             )
+
+
+class JudgeMaps(nn.Module):
+    """A segmenter and the per-pixel reductions the judge needs, as one graph.
+
+    The inference unit of both runtimes: the torch judge runs it, and ``layoutcheck export``
+    writes exactly it to ONNX, so both compute the same maps from the same weights.
+
+    Input: two ``(B, H, W, 3)`` uint8 RGB tile stacks (the images' own memory layout; the cast,
+    scaling and NHWC -> NCHW view are part of the graph). Output (:data:`JUDGE_OUTPUTS`), each
+    ``(B, H, W)``:
+
+    * ``p_any``: 1 - p(none), what the strict level thresholds;
+    * ``p_defect``: p(classes >= 2) = p_any - p(change), what the layout level thresholds;
+    * ``kind_strict`` (uint8): the most likely class among 1.. (ties: the lower class);
+    * ``kind_layout`` (uint8): the most likely defect class (0 when the head has none).
+    """
+
+    def __init__(self, model: ChangeSegmenter) -> None:
+        super().__init__()
+        self.model = model
+        self.config = model.config
+
+    def forward(
+        self, reference: torch.Tensor, candidate: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        ref = reference.permute(0, 3, 1, 2).float() / 255.0  # (B, 3, H, W)
+        cand = candidate.permute(0, 3, 1, 2).float() / 255.0
+        return maps_from_logits(self.model(ref, cand).float())  # logits (B, C, H, W)
+
+
+def maps_from_logits(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The judge's four maps (see :class:`JudgeMaps`) from ``(B, C, H, W)`` float logits."""
+    lse = torch.logsumexp(logits, dim=1)  # (B, H, W)
+    p_any = 1.0 - torch.exp(logits[:, 0] - lse)  # p(change) + p(defect)
+    p_change = torch.exp(logits[:, 1] - lse)
+    p_defect = torch.clamp(p_any - p_change, min=0.0)
+    if logits.shape[1] > FIRST_DEFECT:
+        top, idx = logits[:, FIRST_DEFECT:].max(dim=1)  # (B, H, W): the best defect's logit and index
+        kind_layout = (idx + FIRST_DEFECT).to(torch.uint8)
+        # argmax of the logits = argmax of the probabilities; ties go to the lower class.
+        kind_strict = torch.where(logits[:, 1] >= top, torch.ones_like(kind_layout), kind_layout)
+    else:
+        kind_layout = torch.zeros_like(p_any, dtype=torch.uint8)
+        kind_strict = torch.ones_like(p_any, dtype=torch.uint8)
+    return p_any, p_defect, kind_strict, kind_layout
 
 
 def build_model(config: ModelConfig) -> ChangeSegmenter:

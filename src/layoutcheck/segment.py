@@ -27,42 +27,39 @@ Torch is imported inside the functions that need it, so that the judges module s
 from __future__ import annotations
 
 import contextlib
-import os
-import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from layoutcheck.align import align_rows, aligned_reference, find_seams, judged_reference, seam_box
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
-from layoutcheck.errors import InputError, ModelError
+from layoutcheck.errors import ModelError
 from layoutcheck.judgement import Judgement
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
+from layoutcheck.runtime import DEVICE_RE, PRECISIONS, autocast_dtype, choose_runtime, get_runner, resolve_device
 from layoutcheck.weights import load_model, read_model_info
 
 if TYPE_CHECKING:
     import torch
 
     from layoutcheck.model import ChangeSegmenter
+    from layoutcheck.runtime import Maps, Runner
 
 __all__ = ["EXTENT", "LEVELS", "PRECISIONS", "TilePlan", "UNetJudge", "changed_cells", "plan_tiles", "predict"]
 
 LEVELS = ("strict", "layout")
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 #: Where a failing region ends (see :func:`regions.grow_mask`): on 239 val pairs of the stage-2
-#: model (models/README.md), growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
+#: model (shipped/README.md), growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
 #: (strict) and 0.21 to 0.39 (layout); 0.1 and 0.05 gained little more (0.51 / 0.40).
 EXTENT = 0.2
 #: A pure shift (only background rows appeared or vanished) of up to this many rows is not a
 #: change: a page one or two pixels taller (a border, sub-pixel rounding) passes at both levels.
 #: A larger one is a region of kind ``shift`` where it starts: failing at strict, reported at layout.
 SHIFT_TOLERANCE = 2
-DEVICE_RE = re.compile(r"auto|cpu|cuda(:\d+)?|mps")
 #: The smallest tile side the network runs at: a smaller image (an icon, a one-line strip) is
 #: edge-padded up to it, as the partial tiles at a page's end are. At 16-32 px the deepest level
 #: of the U-Net sees 1-2 pixels and its convolutions' zero padding decides: a 10x10 pair that went
@@ -288,7 +285,9 @@ class UNetJudge:
     failing probability; a change's, its highest p(change) + p(defect).
 
     The model loads on first use (identical and near-identical pairs never load it) and stays
-    cached for the process, per file and device.
+    cached for the process, per file, runtime and device. ``runtime`` picks where the network
+    runs (:func:`runtime.choose_runtime`): ``auto`` is ONNX Runtime on the CPU (no torch import)
+    and torch on an accelerator.
     """
 
     model_path: Path
@@ -305,6 +304,7 @@ class UNetJudge:
     gap: int = 8  # px: failing areas closer than this are one region
     min_pixels: int = 16  # failing cores smaller than this are dropped
     extent: float = EXTENT  # a failing region reaches as far as its score stays above this
+    runtime: str = "auto"  # auto, onnx or torch (see layoutcheck.runtime)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -345,15 +345,23 @@ class UNetJudge:
         if plan is None or not plan.run:
             return _with_shifts(Judgement(regions=(), diff_pixels=0, overlay=None), shifts, self.level, candidate.shape)
 
-        device = _resolve_device(self.device)
-        model = _cached_model(self.model_path, device)
+        runner = self.runner()
         maps = _Maps(candidate.shape[:2], self.level, self.threshold, self.extent)
-        _run_tiles(
-            model, ref, candidate, plan, batch=self.batch, device=device, precision=self.precision,
-            sink=maps.write,
-        )
+        _run_runner(runner, ref, candidate, plan, batch=self.batch, sink=maps.write)
         del ref  # the aligned copy: not needed for the regions
         return _with_shifts(maps.judgement(gap=self.gap, min_pixels=self.min_pixels), shifts, self.level, candidate.shape)
+
+    def runner(self) -> Runner:
+        """The loaded network this judge runs (loaded once per process; see :func:`runtime.get_runner`).
+
+        Raises:
+            InputError: an unknown runtime, or one that cannot run on the device.
+            ModelNotAvailableError: the runtime or the model's ONNX export is missing.
+            ModelError: the model file (or its export) is corrupt or does not match.
+        """
+        runtime = choose_runtime(self.runtime, self.device, self.model_path)
+        device = resolve_device(self.device) if runtime == "torch" else "cpu"
+        return get_runner(self.model_path, runtime, device, self.precision)
 
 
 class _Maps:
@@ -376,31 +384,16 @@ class _Maps:
         self.any = np.zeros(shape, dtype=np.float16) if level == "layout" else None  # (H, W)
         self.rows: set[tuple[int, int]] = set()  # row bands written
 
-    def write(self, logits: torch.Tensor, crops: Sequence[_Box], boxes: Sequence[_Box]) -> None:
-        """Reduce ``(B, C, th, tw)`` float32 logits on their device, then copy the owned areas."""
-        import torch
-
-        lse = torch.logsumexp(logits, dim=1)  # (B, th, tw)
-        p_any = 1.0 - torch.exp(logits[:, 0] - lse)  # (B, th, tw): p(change) + p(defect)
-        defects = logits.shape[1] > FIRST_DEFECT
-        # argmax of the logits = argmax of the probabilities; ties go to the lower class.
-        top, idx = logits[:, FIRST_DEFECT:].max(dim=1) if defects else (None, None)  # (B, th, tw)
-        if self.level == "strict":
-            score = p_any
-            kind = torch.ones_like(p_any, dtype=torch.uint8)
-            if top is not None and idx is not None:
-                kind = torch.where(logits[:, 1] >= top, kind, (idx + FIRST_DEFECT).to(torch.uint8))
-        else:
-            score = (p_any - torch.exp(logits[:, 1] - lse)).clamp_(min=0.0)  # (B, th, tw): p(defect)
-            kind = (idx + FIRST_DEFECT).to(torch.uint8) if idx is not None else torch.zeros_like(p_any, dtype=torch.uint8)
-        score_np, kind_np = score.cpu().numpy(), kind.cpu().numpy()
-        any_np = p_any.to(torch.float16).cpu().numpy() if self.any is not None else None
+    def write(self, maps: Maps, crops: Sequence[_Box], boxes: Sequence[_Box]) -> None:
+        """Copy the owned areas of a batch's maps (``(B, th, tw)`` each, see :data:`runtime.Maps`)."""
+        p_any, p_defect, kind_strict, kind_layout = maps
+        score, kind = (p_any, kind_strict) if self.level == "strict" else (p_defect, kind_layout)
         for k, ((top_, left, h, w), (y0, y1, x0, x1)) in enumerate(zip(crops, boxes, strict=True)):
             own = (k, slice(top_, top_ + h), slice(left, left + w))
-            self.score[y0:y1, x0:x1] = score_np[own]
-            self.kind[y0:y1, x0:x1] = kind_np[own]
-            if self.any is not None and any_np is not None:
-                self.any[y0:y1, x0:x1] = any_np[own]
+            self.score[y0:y1, x0:x1] = score[own]
+            self.kind[y0:y1, x0:x1] = kind[own]
+            if self.any is not None:
+                self.any[y0:y1, x0:x1] = p_any[own]
             self.rows.add((y0, y1))
 
     def judgement(self, *, gap: int, min_pixels: int) -> Judgement:
@@ -484,6 +477,16 @@ def _prepare(
     return ref, plan_tiles(cells, candidate.shape[:2], multiple=multiple, cell=multiple, tile=tile, overlap=overlap)
 
 
+def _run_runner(
+    runner: Runner, reference: np.ndarray, candidate: np.ndarray, plan: TilePlan, *, batch: int,
+    sink: Callable[[Maps, Sequence[_Box], Sequence[_Box]], None],
+) -> None:
+    """Run the planned tiles through a runner in batches; hand each batch's maps to ``sink``."""
+    for start in range(0, len(plan.run), batch):
+        ref_np, cand_np, crops, boxes = _tile_inputs(reference, candidate, plan, plan.run[start : start + batch])
+        sink(runner.run(ref_np, cand_np), crops, boxes)
+
+
 def _run_tiles(
     model: ChangeSegmenter,
     reference: np.ndarray,
@@ -502,7 +505,7 @@ def _run_tiles(
     """
     import torch
 
-    dtype = _autocast_dtype(device, precision)
+    dtype = autocast_dtype(device, precision)
     dev = torch.device(device)
     autocast = torch.autocast(dev.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
     with torch.inference_mode(), autocast:
@@ -595,70 +598,8 @@ def _check_pair(reference: np.ndarray, candidate: np.ndarray, *, heights: bool =
         )
 
 
-def _prefer_passive_openmp() -> None:
-    """Ask OpenMP to sleep, not spin, between parallel regions, unless the user chose.
-
-    Only effective before torch is first imported (OpenMP reads it once). With spinning threads,
-    a 2-core machine that also runs other work (``pytest -n 2``, a browser) loses whole time
-    slices: a 1280x800 pair with one defect took 544 ms on 2 threads with the default policy
-    and 111 ms with ``PASSIVE`` on a loaded 2-core machine (77 / 69 ms on 1 thread).
-    """
-    if "torch" not in sys.modules:
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-
-def _resolve_device(device: str) -> str:
-    """``auto`` -> the best available device; others are checked for availability."""
-    _prefer_passive_openmp()
-    import torch
-
-    if device == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        return "mps" if torch.backends.mps.is_available() else "cpu"
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise InputError(
-                f"device {device!r} asked for, but CUDA is not available here (torch {torch.__version__}); "
-                "use --device cpu or auto"
-            )
-        index = int(device.partition(":")[2] or 0)
-        if index >= torch.cuda.device_count():
-            raise InputError(f"device {device!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
-    if device == "mps" and not torch.backends.mps.is_available():
-        raise InputError("device 'mps' asked for, but MPS is not available here; use --device cpu or auto")
-    return device
-
-
-resolve_device = _resolve_device  # public: other layers (calibrate) pick a device the judge's way
-
-
-def _autocast_dtype(device: str, precision: str) -> Any:
-    """The autocast dtype for ``precision`` on ``device``, or None for plain fp32."""
-    import torch
-
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
-    kind = torch.device(device).type
-    if precision == "fp32" or kind == "mps":
-        return None
-    if precision == "bf16":
-        return torch.bfloat16
-    if precision == "fp16":
-        return torch.float16
-    if kind == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.bfloat16 if _cpu_has_bf16() else None
-
-
-def _cpu_has_bf16() -> bool:
-    """Whether oneDNN runs bf16 natively here (AVX-512 BF16 / AMX); emulated bf16 is slower than fp32."""
-    import torch
-
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
+#: Kept for callers of the torch path (calibrate, benchmarks): see :func:`runtime.resolve_device`.
+_resolve_device = resolve_device
 
 
 def _file_version(path: Path) -> tuple[str, int, int]:

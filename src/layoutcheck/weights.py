@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,9 @@ CONFIG_KEY = "layoutcheck.config"
 FORMAT_KEY = "format"
 THRESHOLDS_KEY = "layoutcheck.thresholds"
 ENV_VAR = "LAYOUTCHECK_MODEL"
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "layoutcheck-unet.safetensors"
-"""Where a checkout keeps the shipped model (``models/`` at the repository root)."""
+DEFAULT_MODEL = Path(str(files("layoutcheck") / "shipped" / "layoutcheck-unet.safetensors"))
+"""The shipped model: package data (``layoutcheck/shipped/``), beside its ONNX export, their
+SHA-256 pins and its card, so a wheel install has it; a checkout has it under ``src/``."""
 
 _MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on the JSON header
 

@@ -328,10 +328,12 @@ def _judge_for(settings: Settings, threshold: float | None, level: str | None) -
     if settings.method == "pixel":
         lv = "strict"  # the pixel judge has no levels (warned about at configure time or per check)
     # The model variable is part of the key: the same process may see it change (pytester runs).
-    key = (settings.method, t, lv, settings.device, os.environ.get(MODEL_ENV_VAR))
+    key = (settings.method, t, lv, settings.device, settings.runtime, os.environ.get(MODEL_ENV_VAR))
     if key not in _JUDGES:
         try:
-            kwargs: dict[str, Any] = {"level": lv, "device": settings.device} if settings.method == "unet" else {}
+            kwargs: dict[str, Any] = (
+                {"level": lv, "device": settings.device, "runtime": settings.runtime} if settings.method == "unet" else {}
+            )
             _JUDGES[key] = get_judge(settings.method, t, **kwargs)
         except LayoutcheckError as exc:
             _JUDGES[key] = exc

@@ -21,6 +21,7 @@ import pytest
 METHODS = ("pixel", "unet")
 LEVELS = ("strict", "layout")  # the U-Net judge's levels (layoutcheck.segment.LEVELS, without importing it)
 MISSING = ("fail", "create")
+RUNTIMES = ("auto", "onnx", "torch")  # layoutcheck.runtime.RUNTIMES, as LEVELS above
 _DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 
 #: Name of the worker that is not an xdist worker (a plain run, or the xdist controller).
@@ -54,6 +55,8 @@ OPTIONS = (
     _Option("level", "unet: strict fails on any real change, layout only on broken layout, reporting changes "
             "(strict|layout)", "strict", "LEVEL"),
     _Option("device", "device of the U-Net judge (auto|cpu|cuda|cuda:N|mps)", "auto", "DEVICE"),
+    _Option("runtime", "where the U-Net runs: auto (ONNX Runtime on the CPU, torch on an accelerator), onnx or "
+            "torch (auto|onnx|torch)", "auto", "RUNTIME"),
     _Option("update", "write or refresh baselines instead of failing", "false"),
     _Option("missing", "when a baseline is missing: fail the test, or create the baseline (fail|create)",
             "fail", "MODE"),
@@ -76,6 +79,7 @@ class Settings:
     invocation_dir: Path  # paths in messages are shown relative to it
     created: str  # ISO 8601 start of the run
     worker: str = MAIN_WORKER  # "gw0", "gw1", … under xdist
+    runtime: str = "auto"  # the unet judge's: auto | onnx | torch
 
     def judged_level(self, check_level: str | None = None) -> str | None:
         """The level a check is judged at (its own ``level=``, else the run's), as results record it.
@@ -130,6 +134,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
     device, _ = _value(config, "device")
     if not _DEVICE.fullmatch(device):
         raise pytest.UsageError(f"{_where(config, 'device')}: expected auto, cpu, cuda, cuda:N or mps, got {device!r}")
+    runtime = _choice(config, "runtime", RUNTIMES)
     threshold = _threshold(config)
     update, _ = _value(config, "update")
     invocation = Path(config.invocation_params.dir)
@@ -143,6 +148,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
         threshold=threshold,
         level=level,
         device=device,
+        runtime=runtime,
         update=bool(update),
         missing=missing,
         stage=report_dir.parent / f".{report_dir.name}.{token}.partial",
