@@ -246,3 +246,89 @@ def test_a_judge_that_aligns_rows_sees_whole_heights_and_no_size_band(tmp_path: 
     assert seen == [(100, 200, 140, 200)] and result.regions == () and result.verdict.value == "pass"
     result, _ = compare_pair("p.png", ref, cand, PixelJudge())  # the pixel judge keeps the band
     assert any(r.kind == "size" for r in result.regions)
+
+
+def test_content_that_vanished_at_the_bottom_fails_under_a_judge_that_aligns_rows(tmp_path: Path) -> None:
+    """Regression: with the U-Net judge, a reference whose last rows held content the candidate lost
+    passed at both levels (the rows had nothing in the candidate to be judged against)."""
+    from layoutcheck.judges import get_judge
+
+    cand = page_like(320, 240)
+    banner = np.full((50, 320, 3), 255, np.uint8)
+    banner[10:40, 30:200] = (200, 40, 40)
+    ref_path = write_png(tmp_path / "ref.png", np.concatenate([cand, banner]))
+    cand_path = write_png(tmp_path / "cand.png", cand)
+    for level in ("strict", "layout"):
+        result, arrays = compare_pair("p.png", ref_path, cand_path, get_judge("unet", level=level, device="cpu"))
+        assert result.verdict is Verdict.FAIL, level
+        assert [(r.kind, r.y + r.h) for r in result.regions if r.kind == "size"] == [("size", 240)], level
+        assert arrays["diff"].shape[:2] == (240, 320)
+
+
+# A small pricing page: a header, three cards side by side in #plans, a footer.
+_PRICING = """<!doctype html><html><head><style>
+body { font: 16px/1.4 sans-serif; color: #222; }
+.site-header { background: #1d3557; color: #fff; padding: 16px 24px; }
+#plans { display: grid; grid-template-columns: repeat(3, 1fr); gap: 24px; padding: 32px 24px; }
+.card { border: 2px solid #457b9d; border-radius: 8px; padding: 16px; background: #f1faee; }
+.card h3 { margin: 0 0 8px; }
+.site-footer { background: #e0e0e0; padding: 24px; }
+</style></head><body>
+<header class="site-header"><h1>Acme pricing</h1></header>
+<main><section id="plans">
+<div class="card"><h3>Starter</h3><p>$9 a month</p><p>One project</p></div>
+<div class="card"><h3>Team</h3><p>$29 a month</p><p>Ten projects</p></div>
+<div class="card"><h3>Enterprise</h3><p>Ask us</p><p>Every project</p></div>
+</section></main>
+<footer class="site-footer">(c) Acme</footer>
+</body></html>"""
+
+
+def _shoot(browser: object, path: Path, css: str = "") -> tuple[int, int]:
+    """Shoot the pricing page through capture's own path; the cards' top and the page height."""
+    from layoutcheck.capture import ShotOptions, snapshot
+
+    page = browser.new_page(viewport={"width": 800, "height": 200})  # type: ignore[attr-defined]  # the page is taller
+    try:
+        page.set_content(_PRICING)
+        shot = snapshot(page, ShotOptions(css=css))
+        top = int(page.evaluate("() => document.querySelector('.card').getBoundingClientRect().top"))
+    finally:
+        page.close()
+    path.write_bytes(shot.png)
+    sidecar = shot.sidecar(name=path.stem, url="about:blank", viewport=(800, 200), device_scale_factor=1.0,
+                           full_page=True, selector=None)
+    write_sidecar(path.with_suffix(".json"), sidecar)
+    return top, shot.size[1]
+
+
+@pytest.mark.browser
+def test_cards_pushed_down_are_one_shift_where_they_start(
+    browser: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layoutcheck.judges import get_judge
+
+    monkeypatch.delenv("LAYOUTCHECK_MODEL", raising=False)  # the shipped model
+    (tmp_path / "ref").mkdir(), (tmp_path / "moved").mkdir(), (tmp_path / "taller").mkdir()
+    top, height = _shoot(browser, tmp_path / "ref" / "pricing.png")
+    moved_top, moved_height = _shoot(browser, tmp_path / "moved" / "pricing.png", ".card{margin-top:40px}")
+    _, taller_height = _shoot(browser, tmp_path / "taller" / "pricing.png", "body{border-top:1px solid transparent}")
+    assert (moved_top - top, moved_height - height, taller_height - height) == (40, 40, 1)
+
+    strict = compare_paths(tmp_path / "ref", tmp_path / "moved", get_judge("unet", level="strict", device="cpu"))
+    (pair,) = strict.pairs
+    assert pair.verdict is Verdict.FAIL
+    assert not any(r.kind == "size" for r in pair.regions)  # no band at the bottom of the page
+    (shift,) = [r for r in pair.regions if r.kind == "shift"]
+    assert abs(shift.y - top) <= 3 and shift.h == 40  # where the cards moved, as tall as the move
+    assert shift.element is not None and ("#plans" in shift.element or "card" in shift.element), shift.element
+    assert shift.element == "#plans"  # all three cards moved: their container, not one card
+
+    layout = compare_paths(tmp_path / "ref", tmp_path / "moved", get_judge("unet", level="layout", device="cpu"))
+    (pair,) = layout.pairs
+    assert pair.verdict is Verdict.PASS and [r.kind for r in pair.changes] == ["shift"]  # reported, not failing
+
+    for level in ("strict", "layout"):
+        run = compare_paths(tmp_path / "ref", tmp_path / "taller", get_judge("unet", level=level, device="cpu"))
+        (pair,) = run.pairs
+        assert pair.verdict is Verdict.PASS and pair.regions == () and pair.changes == (), (level, pair.regions)

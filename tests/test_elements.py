@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import resources
 from typing import Any
 
 import pytest
 
-from layoutcheck.elements import SELECTOR_PATH_MARK, with_selector_path
+from layoutcheck.elements import SELECTOR_PATH_MARK, ElementBox, element_moved, with_selector_path
 
 SCRIPTS = [("layoutcheck", "js/element_boxes.js"), ("layoutcheck.synth", "js/mutations.js")]
 
@@ -101,3 +102,28 @@ def test_element_boxes_list_each_elements_parent(browser: Any) -> None:
     assert len(cards) == 3 and len({c["parent"] for c in cards}) == 1
     assert boxes[cards[0]["parent"]]["selector"] == ".grid"
     assert by_selector[".site-header"]["parent"] == -1
+
+
+def _pricing_boxes() -> tuple[ElementBox, ...]:
+    """A header, #plans holding three cards side by side (each with an h3), a footer."""
+    return (
+        ElementBox("body", "body", (0, 0, 900, 700)),
+        ElementBox(".site-header", "header", (0, 0, 900, 80), parent=0),
+        ElementBox("#plans", "section", (0, 100, 900, 300), parent=0),
+        ElementBox("#plans .card:nth-child(1)", "div", (24, 140, 270, 240), parent=2),
+        ElementBox(".featured", "div", (316, 140, 270, 240), parent=2),
+        ElementBox(".card:nth-child(3)", "div", (608, 140, 270, 240), parent=2),
+        ElementBox(".card:nth-child(1) h3", "h3", (42, 158, 230, 30), parent=3),
+        ElementBox(".site-footer", "footer", (0, 420, 900, 80), parent=0),
+    )
+
+
+def test_a_shift_that_moved_several_elements_names_their_container() -> None:
+    boxes = _pricing_boxes()
+    assert element_moved(boxes, (24, 100, 854, 40)).selector == "#plans"  # all three cards start at the seam
+    assert element_moved(boxes, (316, 100, 270, 40)).selector == ".featured"  # one card: the card
+    assert element_moved(boxes, (24, 100, 562, 41)).selector == "#plans"  # two of them (within 2 px)
+    assert element_moved(boxes, (0, 380, 900, 40)).selector == ".site-footer"
+    assert element_moved(boxes, (0, 600, 900, 40)) is None  # nothing starts there
+    orphans = tuple(dataclasses.replace(b, parent=-1) for b in boxes)  # an old sidecar: no parents
+    assert element_moved(orphans, (24, 100, 854, 40)).selector == "#plans .card:nth-child(1)"

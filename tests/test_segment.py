@@ -353,3 +353,61 @@ def test_a_taller_page_is_aligned_not_cropped(tiny_file: Path, monkeypatch: pyte
     banner[10:30, 50:300] = (200, 40, 40)
     result = judge.judge(ref, np.concatenate([ref[:108], banner, ref[108:]]))  # content appeared
     assert result.regions and all(108 <= r.y and r.y + r.h <= 148 for r in result.regions)  # the network's call
+
+
+def _quiet_forward(self: ChangeSegmenter, reference: torch.Tensor, candidate: torch.Tensor) -> torch.Tensor:
+    """A network that sees nothing anywhere: what fails then is the judge's own doing."""
+    logits = torch.zeros(reference.shape[0], self.config.num_classes, *reference.shape[-2:])
+    logits[:, 0] = 20.0
+    return logits
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_content_that_vanishes_at_the_bottom_fails_at_both_levels(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    """Regression: the reference's last rows held content the candidate has no rows to show against,
+    and the pair passed at both levels (before alignment it failed as a size band)."""
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    cand = page_like(640, 480)
+    banner = np.full((60, 640, 3), 255, np.uint8)
+    banner[15:45, 40:400] = (200, 40, 40)  # a block of content below the old end of the page
+    result = judge.judge(np.concatenate([cand, banner]), cand)
+    assert [(r.kind, r.x, r.w) for r in result.regions] == [("size", 40, 360)]  # the vanished block's columns
+    (r,) = result.regions
+    assert r.y + r.h == 480 and r.h == 60 and r.score == 1.0  # the bottom of the candidate, as tall as what vanished
+    assert result.diff_pixels >= r.w * r.h and result.changes == ()
+    assert result.overlay is not None and tuple(result.overlay[470, 100]) == segment._RED
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_background_that_vanishes_at_the_bottom_is_a_pure_shift(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    cand = page_like(640, 480)  # ends in white rows
+    blank = np.full((40, 640, 3), 255, np.uint8)
+    one = judge.judge(np.concatenate([cand, blank[:2]]), cand)  # 2 px shorter: within the tolerance
+    assert one.regions == () and one.changes == ()
+    result = judge.judge(np.concatenate([cand, blank]), cand)  # 40 px of bottom padding gone
+    shifts = result.regions if level == "strict" else result.changes
+    assert [(r.kind, r.y + r.h) for r in shifts] == [("shift", 480)]
+    assert level == "strict" or result.regions == ()  # never a defect at layout by itself
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_content_appended_at_the_bottom_goes_to_the_network(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    monkeypatch.setattr(ChangeSegmenter, "forward", _stub_forward(2))  # a "defect" wherever the pair differs
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    ref = page_like(640, 480)
+    banner = np.full((60, 640, 3), 255, np.uint8)
+    banner[15:45, 40:400] = (200, 40, 40)
+    result = judge.judge(ref, np.concatenate([ref, banner]))
+    assert [(r.x, r.y, r.w, r.h) for r in result.regions] == [(40, 495, 360, 30)]  # the network's call
+    dark = np.concatenate([ref, np.full((60, 640, 3), 30, np.uint8)])  # appended rows unlike the page's last
+    result = judge.judge(ref, dark)
+    assert [(r.x, r.y, r.w, r.h) for r in result.regions] == [(0, 480, 640, 60)]  # judged against nothing, not dropped

@@ -429,8 +429,22 @@ def seam_box(
 ) -> tuple[int, int, int, int]:
     """``(x, y, w, h)`` of a seam in the candidate: its rows, across the columns where what was
     there before the shift (the reference as :func:`display_rows` shows it) differs from the
-    candidate, which is the outline of what moved; the full width when nothing does."""
+    candidate, which is the outline of what moved; the full width when nothing does.
+
+    A seam past the candidate's last row (reference rows gone at the end of the page, which no
+    candidate row can show) is the candidate's bottom rows, as many as vanished (at most the
+    page), across the columns where the vanished rows differ from the last reference row kept:
+    the outline of what vanished; the full width for background."""
     h, w = candidate.shape[:2]
+    if seam.y >= h and seam.rows < 0:
+        gone = reference[alignment.ref_height + seam.rows :]  # (k, W, C): the vanished rows
+        kept = alignment.ref_height + seam.rows - 1
+        base = reference[kept] if kept >= 0 else np.full_like(reference[0], 255)  # (W, C)
+        cols = np.flatnonzero((np.abs(gone.astype(np.int16) - base).max(axis=-1) > ROW_TOL).any(axis=0))
+        y0 = max(0, h + seam.rows)
+        if cols.size == 0:
+            return 0, y0, w, h - y0
+        return int(cols[0]), y0, int(cols[-1] - cols[0] + 1), h - y0
     y0 = min(seam.y, h - 1)
     y1 = min(h, y0 + abs(seam.rows))
     rows = display_rows(alignment)[y0:y1]  # (k,)

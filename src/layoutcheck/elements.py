@@ -156,17 +156,34 @@ def element_under(elements: tuple[ElementBox, ...], box: tuple[int, int, int, in
 
 def element_moved(elements: tuple[ElementBox, ...], box: tuple[int, int, int, int]) -> ElementBox | None:
     """The element a shift moved: of those whose top edge lies at the bottom of ``box`` (the rows
-    inserted above it, within 2 px), the one sharing most columns with it; the first on ties.
+    inserted above it, within 2 px) and that share columns with it, the one element, or, when
+    several moved (cards side by side), their smallest common container (``#plans``, found
+    through ``parent``). Without a listed common container (an old sidecar has no parents), the
+    one sharing most columns with ``box``; the first on ties.
 
     A margin that grew above a row of cards inserts rows no card covers: :func:`element_under`
-    would name their container, this names a card. ``None`` when no element starts there.
+    would name whatever holds those rows, this names what moved. ``None`` when no element starts there.
     """
     x, y, w, h = box
-    best: ElementBox | None = None
-    best_overlap = 0
-    for el in elements:
+    moved = []  # (index, columns shared with box)
+    for i, el in enumerate(elements):
         ex, ey, ew, _ = el.box
         overlap = min(x + w, ex + ew) - max(x, ex)
-        if abs(ey - (y + h)) <= 2 and overlap > best_overlap:
-            best, best_overlap = el, overlap
-    return best
+        if abs(ey - (y + h)) <= 2 and overlap > 0:
+            moved.append((i, overlap))
+    if not moved:
+        return None
+    common = _common_container(elements, [i for i, _ in moved])
+    return elements[common if common is not None else max(moved, key=lambda m: m[1])[0]]
+
+
+def _common_container(elements: tuple[ElementBox, ...], indices: list[int]) -> int | None:
+    """The nearest element (by ``parent`` links) that is, or holds, every one of ``indices``."""
+    chains = []
+    for i in indices:
+        chain = [i]
+        while 0 <= elements[chain[-1]].parent < len(elements) and len(chain) <= len(elements):
+            chain.append(elements[chain[-1]].parent)
+        chains.append(chain)
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((i for i in chains[0] if i in shared), None)

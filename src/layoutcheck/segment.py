@@ -275,7 +275,9 @@ class UNetJudge:
     ``regions`` holds only failures. With ``align``, the images need only share a width: rows are
     matched first (:mod:`align`), a pure shift of more than :data:`SHIFT_TOLERANCE` rows is one
     region of kind ``shift`` where it starts, and rows with content that appeared or vanished go
-    to the network. At ``layout``, the real changes that do not fail
+    to the network, except content gone past the candidate's end (no candidate row can show it):
+    a region of kind ``size`` over the candidate's bottom rows, failing at both levels. At
+    ``layout``, the real changes that do not fail
     (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
     ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
     The threshold decides *whether* a region fails; its extent is every pixel connected to that
@@ -333,23 +335,32 @@ class UNetJudge:
             return Judgement(regions=(), diff_pixels=0, overlay=None)
         multiple = _model_multiple(self.model_path)  # the header only: no torch yet
         shifts: list[Region] = []
+        lost: list[Region] = []
         if self.align:  # pure shifts are reported here; what else appeared or vanished, the network judges
             alignment = align_rows(reference, candidate)
             seams = [] if alignment.is_identity else find_seams(alignment, reference, candidate)
             shifts = [
                 Region(*seam_box(seam, reference, candidate, alignment), score=1.0, kind="shift")
-                for seam in seams if seam.filler and abs(seam.rows) > SHIFT_TOLERANCE and seam.y < candidate.shape[0]
+                for seam in seams if seam.filler and abs(seam.rows) > SHIFT_TOLERANCE
+            ]
+            # Content gone past the candidate's end has no rows to be judged on: a size band over
+            # the candidate's bottom, failing at both levels (as it did before rows were aligned).
+            lost = [
+                Region(*seam_box(seam, reference, candidate, alignment), score=1.0, kind="size")
+                for seam in seams if not seam.filler and seam.y >= candidate.shape[0]
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
-            return _with_shifts(Judgement(regions=(), diff_pixels=0, overlay=None), shifts, self.level, candidate.shape)
+            nothing = Judgement(regions=(), diff_pixels=0, overlay=None)
+            return _with_shifts(nothing, shifts, self.level, candidate.shape, lost)
 
         runner = self.runner()
         maps = _Maps(candidate.shape[:2], self.level, self.threshold, self.extent)
         _run_runner(runner, ref, candidate, plan, batch=self.batch, sink=maps.write)
         del ref  # the aligned copy: not needed for the regions
-        return _with_shifts(maps.judgement(gap=self.gap, min_pixels=self.min_pixels), shifts, self.level, candidate.shape)
+        judgement = maps.judgement(gap=self.gap, min_pixels=self.min_pixels)
+        return _with_shifts(judgement, shifts, self.level, candidate.shape, lost)
 
     def runner(self) -> Runner:
         """The loaded network this judge runs (loaded once per process; see :func:`runtime.get_runner`).
@@ -567,13 +578,23 @@ def _axis(length: int, tile: int, overlap: int, multiple: int) -> tuple[list[int
     return starts, owned, size
 
 
-def _with_shifts(judgement: Judgement, shifts: list[Region], level: str, shape: tuple[int, ...]) -> Judgement:
-    """``judgement`` with the pure shifts added: failing at ``strict``, reported changes at ``layout``."""
-    if not shifts:
+def _with_shifts(
+    judgement: Judgement, shifts: list[Region], level: str, shape: tuple[int, ...], lost: Sequence[Region] = ()
+) -> Judgement:
+    """``judgement`` with the pure shifts added (failing at ``strict``, reported changes at
+    ``layout``) and the ``lost`` bands (content gone past the candidate's end: failing at both)."""
+    if not shifts and not lost:
         return judgement
     overlay = judgement.overlay if judgement.overlay is not None else np.zeros((shape[0], shape[1], 4), np.uint8)
     for r in shifts:
         overlay[r.y : r.y + r.h, r.x : r.x + r.w] = _BLUE
+    for r in lost:
+        overlay[r.y : r.y + r.h, r.x : r.x + r.w] = _RED
+    if lost:
+        judgement = Judgement(
+            judgement.regions + tuple(lost), judgement.diff_pixels + sum(r.w * r.h for r in lost), overlay,
+            judgement.changes,
+        )
     if level == "strict":
         pixels = sum(r.w * r.h for r in shifts)
         return Judgement(judgement.regions + tuple(shifts), judgement.diff_pixels + pixels, overlay, judgement.changes)
