@@ -44,6 +44,7 @@ SPEED_ARGS ?= $(filter --quick,$(BENCH_ARGS))
 bench: setup
 	$(PY) benchmarks/quality.py $(BENCH_ARGS)
 	$(PY) benchmarks/speed.py $(SPEED_ARGS)
+	$(PY) benchmarks/runtimes.py $(if $(SPEED_ARGS),--runs 3)
 	$(PY) benchmarks/small_images.py $(SPEED_ARGS)
 	$(PY) benchmarks/readme_tables.py
 

@@ -25,7 +25,7 @@ RESULTS = HERE / "results"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SECTION = "## How it compares"
 AFTER = "## Training data and the U-Net"
-PARTS = ("quality.md", "speed.md", "small_images.md")  # in this order; a missing one is said to be missing
+PARTS = ("quality.md", "speed.md", "runtimes.md", "small_images.md")  # in this order; a missing one is said to be missing
 PLOT = "fpr_recall.png"
 
 

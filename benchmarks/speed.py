@@ -59,7 +59,7 @@ REPO = HERE.parent
 RESULTS_JSON = HERE / "results" / "speed.json"
 RESULTS_MD = HERE / "results" / "speed.md"
 CACHE = HERE / ".cache" / "speed-pages"
-MODEL = REPO / "models" / "layoutcheck-unet.safetensors"
+MODEL = REPO / "src" / "layoutcheck" / "shipped" / "layoutcheck-unet.safetensors"
 MEMORY_HEIGHT = 16000
 THREADS = (1, 2)
 JUDGES = ("unet_t1", "unet_t2", "pixel", *peers.PEER_TOOLS)
@@ -236,7 +236,7 @@ def run_cases(pages: Pages, tmp: Path, runs: int, runner: peers.PeerRunner) -> d
     from layoutcheck.imageio import save_png
     from layoutcheck.judges import get_judge
 
-    unet = get_judge("unet", level="strict", device="cpu", model_path=MODEL)
+    unet = get_judge("unet", level="strict", device="cpu", model_path=MODEL, runtime="torch")  # its rows: torch threads
     pixel = get_judge("pixel")
     out: dict[str, Any] = {}
     for name, (width, height, defect_y, shift) in CASES.items():
@@ -320,7 +320,7 @@ def child_memory(method: str, ref: Path, cand: Path, threads: int) -> None:
         import torch
 
         torch.set_num_threads(threads)
-    judge = get_judge(method, device="cpu", model_path=MODEL) if method == "unet" else get_judge(method)
+    judge = get_judge(method, device="cpu", model_path=MODEL, runtime="torch") if method == "unet" else get_judge(method)
     before = drawn._maxrss_mb()
     start = time.perf_counter()
     result = judge.judge(load_image(ref), load_image(cand))

@@ -218,3 +218,16 @@ def test_cli_reports_a_broken_export_in_one_line(model_copy: Path, tmp_path: Pat
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr and "layoutcheck export" in lines[0]
+
+
+def test_the_cpu_judge_never_imports_torch(tmp_path: Path) -> None:
+    ref, cand = page_like(256, 192), page_like(256, 192)
+    cand[40:80, 30:200] = (200, 40, 40)
+    a, b = write_png(tmp_path / "a.png", ref), write_png(tmp_path / "b.png", cand)
+    code = (
+        "import sys; from layoutcheck.judges import get_judge; from layoutcheck.imageio import load_image\n"
+        f"j = get_judge('unet', device='cpu'); r = j.judge(load_image({str(a)!r}), load_image({str(b)!r}))\n"
+        "print(bool(r.regions), 'torch' in sys.modules, 'onnxruntime' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False", "True"]

@@ -365,8 +365,8 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
                   restart: bool, no_calibrate: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
     Multi-GPU: torchrun --nproc-per-node N -m layoutcheck train ..."""
-    from layoutcheck.model import ModelConfig
     _require_torch("train")
+    from layoutcheck.model import ModelConfig
     from layoutcheck.train import TrainConfig, train
 
     config = TrainConfig(
@@ -573,6 +573,8 @@ def label_command(folder: Path | None, port: int, model_path: Path | None, order
         raise click.UsageError("give a dataset or report FOLDER, or --add REPORT_DIR PAIR --to DIR")
     if order == "uncertainty" and model_path is None:
         raise click.UsageError("--order uncertainty needs --model FILE")
+    if model_path is not None:
+        _require_torch("label --model")  # the pre-filled masks are the dense per-class predictions
     from layoutcheck.label import (
         Predictor, create_app, make_label_server, new_token, open_store, rank_by_uncertainty,
     )
