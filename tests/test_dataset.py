@@ -116,3 +116,19 @@ def test_stats_and_preview_commands(tmp_path: Path) -> None:
         assert im.width > 3 * 300 and im.height > 3 * 100
     result = CliRunner().invoke(main, ["dataset", "stats", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "not a dataset" in result.stderr
+
+
+def test_real_pages_are_counted_apart_and_may_be_taller(tmp_path: Path) -> None:
+    w = _write_three(tmp_path)
+    ref = np.full((40, 50, 3), 255, np.uint8)
+    cand = np.full((42, 50, 3), 255, np.uint8)  # the page became 2 px taller: benign machine noise
+    w.write("r0", ref, cand, np.zeros((42, 50), np.uint8), source="realpage", page="proj/index.html",
+            template="proj", split="val", params={"noise": "taller", "noise_family": "page-css"})
+    sample = next(s for s in read_manifest(tmp_path) if s.id == "r0")
+    r, c, m = load_sample(tmp_path, sample)
+    assert r.shape[0] == 40 and c.shape[0] == 42 and m.shape == (42, 50) and sample.height == 42
+    s = stats(tmp_path)
+    assert s["source"] == {"synth": 3, "realpage": 1}
+    assert s["by_source"]["realpage"] == {"samples": 1, "pages": 1, "kind": {"benign": 1}, "split": {"val": 1},
+                                          "split_kind": {"val/benign": 1}}
+    assert s["by_source"]["synth"]["samples"] == 3

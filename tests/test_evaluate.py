@@ -144,3 +144,31 @@ def test_unet_and_pixel_side_by_side(data: Path, tmp_path: Path) -> None:
     assert "| class | pairs | unet | pixel |" in md
     assert "| threshold used | 0.50 | 0.50 | 0.10 | 0.10 |" in md  # no calibration stored: the defaults
     assert EvalReport.from_dict(json.loads(report.to_json())) == report
+
+
+def test_real_pages_are_reported_apart_from_generated_ones(tmp_path: Path) -> None:
+    root = tmp_path / "mixed"
+    writer = DatasetWriter(root)
+    ref = _blank()
+    empty = np.zeros((H, W), dtype=np.uint8)
+    block = ref.copy()
+    block[40:50, 30:50] = (220, 30, 30)
+    m = empty.copy()
+    m[40:50, 30:50] = 2
+    writer.write("gen-defect", ref, block, m, source="synth", page="p1", template="t", split="test", params={})
+    writer.write("real-benign", ref, block, empty, source="realpage", page="proj/index.html", template="proj",
+                 split="test", params={})  # flagged by the pixel judge: a false alarm on a real page
+    writer.write("real-defect", ref, block, m, source="realpage", page="proj/index.html", template="proj",
+                 split="test", params={})
+    report = evaluate(EvalConfig(data=(root,), methods=("pixel",), levels=("strict",)))
+    parts = report.by_source()
+    assert set(parts) == {"realpage", "synth"}
+    real_counts, (real,) = parts["realpage"]
+    assert real_counts == {"pairs": 2, "benign": 1, "change": 0, "defect": 1}
+    assert real.benign_fpr == 1.0 and real.pair_recall == 1.0
+    synth_counts, (synth,) = parts["synth"]
+    assert synth_counts["pairs"] == 1 and synth.benign_fpr is None
+    assert set(report.to_dict()["by_source"]) == {"realpage", "synth"}
+    md = report.to_markdown()
+    assert "#### per source" in md and "| realpage | 2 (1/0/1) | benign-pair FPR ↓ | 1.000 |" in md
+    assert EvalReport.from_dict(json.loads(report.to_json())) == report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,21 +80,27 @@ def find_chromium() -> str | None:
     raise BrowserError(f"no Chromium found; {_INSTALL_HINT}")
 
 
-def launch_chromium(playwright: Playwright, executable: str | None = None) -> Browser:
+def launch_chromium(playwright: Playwright, executable: str | None = None, *, extra_args: Sequence[str] = (),
+                    env: Mapping[str, str] | None = None) -> Browser:
     """Launch headless Chromium with the stable flags.
 
     Args:
         playwright: a started ``sync_playwright()`` object.
         executable: an explicit executable; by default :func:`find_chromium` decides.
+        extra_args: flags added after :data:`LAUNCH_ARGS` (e.g. ``--disable-lcd-text`` for the
+            rendering-noise browsers of ``layoutcheck synth``).
+        env: the browser's environment (e.g. another ``FONTCONFIG_FILE``); default: this process's.
 
     Raises:
         BrowserError: no Chromium was found or it failed to start.
     """
     path = executable if executable is not None else find_chromium()
-    args = list(LAUNCH_ARGS)
+    args = [*LAUNCH_ARGS, *extra_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to sandbox as root
     try:
+        if env is not None:
+            return playwright.chromium.launch(headless=True, executable_path=path, args=args, env=dict(env))
         return playwright.chromium.launch(headless=True, executable_path=path, args=args)
     except Exception as exc:  # playwright raises its own Error type with a long log
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

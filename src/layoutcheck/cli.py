@@ -248,20 +248,26 @@ def report(report_dir: Path) -> None:
 @click.option("--per-page", type=click.IntRange(min=1), default=6, show_default=True,
               help="Samples made from each rendered page.")
 @click.option("--split", type=click.Choice(["train", "val", "test"]), default=None,
-              help="Make only pages of this split (e.g. a fresh held-out test set); default: all.")
+              help="Make only pages of this split (e.g. a fresh held-out test set); default: all. "
+                   "With --realpages: put every page in this split.")
+@click.option("--realpages", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Use the real pages of this corpus (a folder with MANIFEST.json) instead of generated ones; "
+                   "split by project.")
 @_errors_to_exit
-def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_page: int, split: str | None) -> None:
+def synth(out_dir: Path, pairs: int, seed: int, widths: str, workers: int, per_page: int, split: str | None,
+          realpages: Path | None) -> None:
     """Generate labeled screenshot pairs: procedural pages rendered in Chromium, with layout
     defects, harmless changes and rendering noise injected. Resumable: ids already in the
     dataset are skipped."""
-    from layoutcheck.synth.generate import SynthConfig, run_synth
+    from layoutcheck.synth.generate import SynthConfig, plan, run_synth
 
     try:
         width_list = tuple(int(w) for w in widths.split(",") if w.strip())
     except ValueError as exc:
         raise InputError(f"--widths must be integers separated by commas, got {widths!r}") from exc
     config = SynthConfig(out=out_dir, pairs=pairs, seed=seed, widths=width_list, workers=workers, per_page=per_page,
-                         split=split)
+                         split=split, realpages=realpages)
+    plan(config)  # bad input (widths, a corpus entry) is one line, before the progress bar starts
     with click.progressbar(length=pairs, label="synth", show_pos=True, show_eta=True) as bar:
         counts = run_synth(config, on_sample=lambda _sid: bar.update(1))
     click.echo(
@@ -295,6 +301,11 @@ def dataset_stats(root: Path, as_json: bool) -> None:
     q = data["mask_area_fraction_p10_p50_p90"]
     if q:
         click.echo(f"mask area (share of the image) p10 {q[0]:.4f}, p50 {q[1]:.4f}, p90 {q[2]:.4f}")
+    if len(data["by_source"]) > 1:
+        for src, part in data["by_source"].items():
+            items = sorted(part["split_kind"].items())
+            click.echo(f"{src:>9}: {part['samples']} samples from {part['pages']} pages; "
+                       + ", ".join(f"{k} {v}" for k, v in items))
 
 
 @dataset.command("preview")

@@ -38,7 +38,7 @@ NUM_CLASSES = len(CLASS_NAMES)
 FIRST_DEFECT = 2
 
 KINDS = ("defect", "change", "benign")
-SOURCES = ("synth", "composite", "label")
+SOURCES = ("synth", "realpage", "composite", "label")
 SPLITS = ("train", "val", "test")
 
 Box = tuple[int, int, int, int, int]  # x, y, w, h, class
@@ -262,7 +262,11 @@ class DatasetWriter:
 
 
 def stats(root: Path) -> dict[str, Any]:
-    """Counts per kind, class, source, split, template and width; mask-area quantiles."""
+    """Counts per kind, class, source, split, template and width; mask-area quantiles.
+
+    ``by_source`` repeats the kind, split and page counts per source, so real pages
+    (``realpage``) are read apart from generated ones.
+    """
     samples = read_manifest(root)
     per_class: Counter[str] = Counter()
     for s in samples:
@@ -285,4 +289,13 @@ def stats(root: Path) -> dict[str, Any]:
         # The page's viewport width when the generator recorded it (a defect can widen the shot).
         "width": dict(Counter(str(s.params.get("viewport_width", s.width)) for s in samples)),
         "mask_area_fraction_p10_p50_p90": q,
+        "by_source": {
+            src: {
+                "samples": len(group), "pages": len({s.page for s in group}),
+                "kind": dict(Counter(s.kind for s in group)), "split": dict(Counter(s.split for s in group)),
+                "split_kind": dict(Counter(f"{s.split}/{s.kind}" for s in group)),
+            }
+            for src in sorted({s.source for s in samples})
+            for group in [[s for s in samples if s.source == src]]
+        },
     }

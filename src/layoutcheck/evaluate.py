@@ -26,6 +26,9 @@ judge's region rectangles):
   and the union of the true boxes (0 when nothing was flagged); the median over those pairs.
 * **median ms**: the median wall time of one ``judge()`` call (images already decoded).
 
+Every metric is also given per ``source`` of the pairs (``by_source``: real pages, ``realpage``,
+apart from generated ones, ``synth``), so real-page numbers are never averaged into generated ones.
+
 Ratios with an empty denominator are ``None``. A reference and candidate of different sizes are
 compared on their common (top-left) area, as ``compare`` does.
 """
@@ -121,6 +124,7 @@ class PairOutcome:
     boxes_hit: int
     region_iou: float | None  # union of regions vs union of true boxes; None without true boxes
     ms: float
+    source: str = ""  # the sample's source (synth, realpage, ...); empty in reports made before it
 
     @property
     def flagged(self) -> bool:
@@ -175,10 +179,25 @@ class EvalReport:
                 return r
         raise KeyError(f"no run {method} at {level}")
 
+    def by_source(self) -> dict[str, tuple[dict[str, int], tuple[RunMetrics, ...]]]:
+        """Per source of the pairs: its counts by kind and the metrics of each run on its pairs alone."""
+        out: dict[str, tuple[dict[str, int], tuple[RunMetrics, ...]]] = {}
+        for src in sorted({p.source for p in self.pairs}):
+            mine = [p for p in self.pairs if p.source == src]
+            first = self.runs[0] if self.runs else None
+            ids = {p.id: p.kind for p in mine if first and p.method == first.method and p.level == first.level}
+            counts = {"pairs": len(ids), **{k: sum(v == k for v in ids.values()) for k in ("benign", "change", "defect")}}
+            runs = tuple(summarise([p for p in mine if p.method == r.method and p.level == r.level], r.method, r.level)
+                         for r in self.runs)
+            out[src or "unknown"] = (counts, runs)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": 1, "created": self.created, "config": self.config, "counts": self.counts,
             "runs": [asdict(r) for r in self.runs], "pairs": [asdict(p) for p in self.pairs],
+            "by_source": {src: {"counts": counts, "runs": [asdict(r) for r in runs]}
+                          for src, (counts, runs) in self.by_source().items()},
         }
 
     def to_json(self) -> str:
@@ -218,6 +237,17 @@ class EvalReport:
             lines.append(f"| {name} | " + " | ".join(cell(r) for r in self.runs) + " |")
         lines += ["", ("¹ strict: change and defect pairs flagged; layout: defect pairs with a region on a "
                        "true defect box. ² layout level only."), ""]
+        sources = self.by_source()
+        if len(sources) > 1:
+            lines += ["#### per source (real pages apart from generated ones)", "",
+                      "| source | pairs | metric | " + " | ".join(r.label for r in self.runs) + " |",
+                      "|---|---:|---|" + "---:|" * len(self.runs)]
+            for src, (counts, runs) in sources.items():
+                n = f"{counts['pairs']} ({counts['benign']}/{counts['change']}/{counts['defect']})"
+                for name, cell in rows[:3]:
+                    lines.append(f"| {src} | {n} | {name} | " + " | ".join(cell(r) for r in runs) + " |")
+                    n = ""
+            lines += ["", "pairs: (benign/change/defect)", ""]
         by_level = [r for r in self.runs if r.level == "layout"] or list(self.runs)
         classes = sorted({k for r in by_level for k in r.per_class}, key=CLASS_NAMES.index)
         if classes:
@@ -379,7 +409,7 @@ def score_pair(
         regions=len(regions), located=any(hit), found_classes=found, named_classes=named,
         flagged_px=int(flagged.sum()), truth_px=int(truth.sum()), inter_px=int((flagged & truth).sum()),
         inside_px=int((flagged & in_boxes).sum()), boxes=len(true_boxes), boxes_hit=sum(hit),
-        region_iou=region_iou, ms=round(ms, 3),
+        region_iou=region_iou, ms=round(ms, 3), source=sample.source,
     )
 
 

@@ -5,6 +5,12 @@ a width and ``per_page`` samples whose mutation and random state derive from the
 rerun with the same seed makes the same ids, skips those already in the manifest (resume), and
 reproduces the same pixels. Each worker process keeps one Chromium (and one with other
 font-rendering flags for the hinting noise) and applies many mutations to each loaded page.
+
+With ``realpages`` set, the pages are those of a real-page corpus (:mod:`.realpages`) instead:
+page ``i`` is the ``i % n``-th of the corpus in an order shuffled by the seed, at width
+``widths[(i // n) % len(widths)]``, loaded over ``file://``; its split is its project's
+(``--split`` forces one split on every page), and benign samples also draw from the noise of
+other machines (:mod:`.machine_noise`).
 """
 
 from __future__ import annotations
@@ -42,6 +48,8 @@ class SynthConfig:
     noise: float = 0.3  # share of defect/change samples whose candidate also gets image noise
     mix: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MIX))
     split: str | None = None  # plan only pages of this split (e.g. a fresh test set), else all
+    realpages: Path | None = None  # a real-page corpus (MANIFEST.json) instead of generated pages
+    settle_ms: int = 1500  # real pages: wait after "load" for their scripts (charts animate ~1 s)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,8 @@ class Job:
     width: int
     split: str
     sample_ids: tuple[str, ...]
+    url: str = ""  # a real page (file:// URL); empty for a generated page
+    page_path: str = ""  # the real page's path in its corpus (the manifest's "page")
 
 
 def plan(config: SynthConfig) -> list[Job]:
@@ -66,6 +76,8 @@ def plan(config: SynthConfig) -> list[Job]:
         raise InputError(f"--widths must be between 200 and 3840 px, got {list(config.widths)}")
     if config.split is not None and config.split not in SPLITS:
         raise InputError(f"--split must be one of {', '.join(SPLITS)}, got {config.split!r}")
+    if config.realpages is not None:
+        return _plan_realpages(config)
     jobs: list[Job] = []
     planned, i = 0, 0
     while planned < config.pairs:
@@ -80,6 +92,29 @@ def plan(config: SynthConfig) -> list[Job]:
         count = min(config.per_page, config.pairs - planned)
         ids = tuple(f"{page_id}-{j:02d}" for j in range(count))
         jobs.append(Job(page_id, page_seed, template, width, split, ids))
+        planned += count
+    return jobs
+
+
+def _plan_realpages(config: SynthConfig) -> list[Job]:
+    """Jobs over a real-page corpus: every page at the first width, then at the next, and so on."""
+    from layoutcheck.synth.realpages import load_corpus, project_split
+
+    assert config.realpages is not None
+    pages = load_corpus(config.realpages)
+    random.Random(f"realpages:{config.seed}").shuffle(pages)
+    jobs: list[Job] = []
+    planned, i = 0, 0
+    while planned < config.pairs:
+        page = pages[i % len(pages)]
+        width = config.widths[(i // len(pages)) % len(config.widths)]
+        page_seed = config.seed * 1_000_000 + i
+        i += 1
+        page_id = f"r{page_seed:09d}w{width}"
+        count = min(config.per_page, config.pairs - planned)
+        ids = tuple(f"{page_id}-{j:02d}" for j in range(count))
+        split = config.split or project_split(page.project)
+        jobs.append(Job(page_id, page_seed, page.project, width, split, ids, url=page.url, page_path=page.page))
         planned += count
     return jobs
 
@@ -172,6 +207,7 @@ class _Worker:
         self._pw = sync_playwright().start()
         self.browser = launch_chromium(self._pw)
         self.alt_browser = self._launch_alt()
+        self.variants: Any = None  # machine_noise.VariantBrowsers, made on first use (real pages)
 
     def _launch_alt(self) -> Any:
         from layoutcheck.synth.mutations import launch_alt_chromium
@@ -179,6 +215,8 @@ class _Worker:
         return launch_alt_chromium(self._pw)
 
     def close(self) -> None:
+        if self.variants is not None:
+            self.variants.close()
         for b in (self.alt_browser, self.browser):
             try:
                 b.close()
@@ -190,21 +228,19 @@ class _Worker:
         """Make the job's missing samples; yields ("written" | "failed", ids)."""
         from layoutcheck.capture import ShotOptions, snapshot
         from layoutcheck.imageio import decode_image
-        from layoutcheck.synth.pages import generate_page
 
         todo = [sid for sid in job.sample_ids if sid not in existing]
-        generated = generate_page(job.page_seed, job.template)
         context = self.browser.new_context(viewport={"width": job.width, "height": 800}, reduced_motion="reduce",
                                            locale="en-US", timezone_id="UTC", color_scheme="light")
         page = context.new_page()
         try:
-            page.set_content(generated.html, wait_until="load")
+            self._load(job)(page)
             options = ShotOptions(full_page=True, stable_shots=3)
             ref_shot = snapshot(page, options)
             reference = decode_image(ref_shot.png)
             self.writer.write_page(job.page_id, ref_shot.png, {
-                "page": job.page_id, "template": job.template, "seed": job.page_seed, "width": job.width,
-                "split": job.split, "size": list(ref_shot.size),
+                "page": job.page_path or job.page_id, "template": job.template, "seed": job.page_seed,
+                "width": job.width, "split": job.split, "size": list(ref_shot.size),
                 "elements": [{"selector": e.selector, "tag": e.tag, "box": list(e.box), "text_length": e.text_length,
                               "parent": e.parent} for e in ref_shot.elements],
             })
@@ -222,26 +258,61 @@ class _Worker:
         finally:
             context.close()
 
+    def _load(self, job: Job) -> Callable[[Any], None]:
+        """How to load the job's page into a fresh Playwright page (the same for every browser)."""
+        if job.url:
+            settle = self.config.settle_ms
+
+            def load_real(page: Any) -> None:
+                page.goto(job.url, wait_until="load")
+                page.wait_for_timeout(settle)
+
+            return load_real
+        from layoutcheck.synth.pages import generate_page
+
+        html = generate_page(job.page_seed, job.template).html
+        return lambda page: page.set_content(html, wait_until="load")
+
+    def _machine_noise(self, name: str, page: Any, reference: np.ndarray, job: Job, options: Any,
+                       rng: random.Random) -> Any:
+        from layoutcheck.synth import machine_noise, mutations
+
+        if self.variants is None:
+            self.variants = machine_noise.VariantBrowsers(self._pw)
+        made = machine_noise.make(name, page, reference, options, rng, browsers=self.variants, load=self._load(job))
+        if made is None:
+            return None
+        return mutations.MutatedShot(candidate=made.candidate, mask=np.zeros(made.candidate.shape[:2], np.uint8),
+                                     kind="benign", mutation=name, boxes=(), params=made.params)
+
     def _make_sample(self, page: Any, reference: np.ndarray, job: Job, sid: str, options: Any) -> None:
-        from layoutcheck.synth import mutations, noise
+        from layoutcheck.synth import machine_noise, mutations, noise
 
         rng = random.Random(_seed_of(sid))
         nrng = np.random.default_rng(_seed_of(sid))
         kind = _pick(rng, self.config.mix)
-        candidates = _names_for(kind, rng)
+        candidates = _names_for(kind, rng, real=bool(job.url))
         shot = None
         for name in candidates:
-            if name in noise.IMAGE_NOISE_KINDS:
+            if name in machine_noise.MACHINE_NOISE_KINDS:
+                shot = self._machine_noise(name, page, reference, job, options, rng)
+            elif name in noise.IMAGE_NOISE_KINDS:
                 cand, _ = noise.apply_noise(reference, name, nrng)
                 shot = mutations.MutatedShot(candidate=cand, mask=np.zeros(reference.shape[:2], np.uint8),
-                                             kind="benign", mutation=name, boxes=(), params={"noise": name})
+                                             kind="benign", mutation=name, boxes=(),
+                                             params={"noise": name, **({"noise_family": "image"} if job.url else {})})
             else:
                 shot = mutations.mutate(page, reference, name, rng, options, alt_browser=self.alt_browser)
             if shot is not None:
                 break
         if shot is None:
             raise RuntimeError(f"no mutation of kind {kind} applies to this page (tried {', '.join(candidates)})")
-        ref_img, cand, mask = _align(reference, shot.candidate, shot.mask)
+        if shot.kind == "benign" and shot.candidate.shape[1] == reference.shape[1]:
+            # Machine noise may make the page taller (a top border, another font): the heights
+            # stay as rendered, as compare would see them (docs/dataset.md).
+            ref_img, cand, mask = reference, shot.candidate, shot.mask
+        else:
+            ref_img, cand, mask = _align(reference, shot.candidate, shot.mask)
         # The run's own keys last: a mutation's params may use the same names (e.g. a CSS "width").
         params: dict[str, Any] = {**shot.params, "seed": _seed_of(sid), "page_seed": job.page_seed,
                                   "viewport_width": job.width, "mutation": shot.mutation}
@@ -251,8 +322,11 @@ class _Worker:
             params["noise"] = noise_kind
         ref_img, cand, mask, top = _window(ref_img, cand, mask, self.config.window, rng)
         params["window_top"] = top
-        self.writer.write(sid, ref_img, cand, mask, source="synth", page=job.page_id, template=job.template,
-                          split=job.split, params=_jsonable(params))
+        if job.url:
+            params["realpage"] = job.page_path
+        self.writer.write(sid, ref_img, cand, mask, source="realpage" if job.url else "synth",
+                          page=job.page_path or job.page_id, template=job.template, split=job.split,
+                          params=_jsonable(params))
 
     def _log_error(self, what: str, exc: BaseException) -> None:
         line = json.dumps({"id": what, "error": f"{type(exc).__name__}: {exc}"[:500]}) + "\n"
@@ -260,14 +334,21 @@ class _Worker:
             fh.write(line)
 
 
-def _names_for(kind: str, rng: random.Random) -> list[str]:
-    """Mutation names to try for a sample kind: a random first choice, then the rest as fallbacks."""
-    from layoutcheck.synth import mutations, noise
+def _names_for(kind: str, rng: random.Random, *, real: bool = False) -> list[str]:
+    """Mutation names to try for a sample kind: a random first choice, then the rest as fallbacks.
+
+    Real pages also draw the noise of other machines; "hinting" is left out for them (it re-runs
+    the page's scripts over their own output), ``fontstack:rgba-rgb`` is its equivalent.
+    """
+    from layoutcheck.synth import machine_noise, mutations, noise
 
     if kind == "defect":
         names = list(mutations.DEFECT_KINDS)
     elif kind == "change":
         names = list(mutations.CHANGE_KINDS)
+    elif real:
+        names = [n for n in mutations.BROWSER_BENIGN_KINDS if n != "hinting"]
+        names += list(noise.IMAGE_NOISE_KINDS) + list(machine_noise.MACHINE_NOISE_KINDS)
     else:
         names = list(mutations.BROWSER_BENIGN_KINDS) + list(noise.IMAGE_NOISE_KINDS)
     rng.shuffle(names)
@@ -299,10 +380,16 @@ def _align(ref: np.ndarray, cand: np.ndarray, mask: np.ndarray) -> tuple[np.ndar
 
 def _window(ref: np.ndarray, cand: np.ndarray, mask: np.ndarray, height: int, rng: random.Random
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """A horizontal band of at most ``height`` rows that holds the labelled region (or a random one)."""
-    h = ref.shape[0]
-    if h <= height:
+    """A horizontal band of at most ``height`` rows that holds the labelled region (or a random one).
+
+    The reference may be a row or two shorter or taller than the candidate (machine noise); both
+    are cut at the same rows.
+    """
+    h = cand.shape[0]
+    if max(h, ref.shape[0]) <= height:
         return ref, cand, mask, 0
+    if h <= height:  # only the reference is longer
+        return ref[:height], cand, mask, 0
     rows = np.flatnonzero(mask.any(axis=1))
     if rows.size:
         lo, hi = int(rows[0]), int(rows[-1]) + 1
@@ -311,9 +398,11 @@ def _window(ref: np.ndarray, cand: np.ndarray, mask: np.ndarray, height: int, rn
         else:
             top = rng.randint(max(0, hi - height), min(lo, h - height))
     else:
-        diff_rows = np.flatnonzero((ref != cand).any(axis=(1, 2)))
+        common = min(h, ref.shape[0])
+        diff_rows = np.flatnonzero((ref[:common] != cand[:common]).any(axis=(1, 2)))
         start = int(diff_rows[0]) if diff_rows.size else 0
-        top = rng.randint(max(0, start - height // 2), max(0, min(start, h - height)))
+        last = max(0, min(start, h - height))
+        top = rng.randint(min(last, max(0, start - height // 2)), last)  # the difference may start near the end
     top = max(0, min(top, h - height))
     return ref[top : top + height], cand[top : top + height], mask[top : top + height], top
 
