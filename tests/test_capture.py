@@ -56,7 +56,7 @@ def test_capture_is_stable_masked_and_has_element_boxes(tmp_path: Path) -> None:
     sidecar = json.loads(shot.sidecar.read_text())
     boxes = {e["selector"]: e for e in sidecar["elements"]}
     # The mask is painted flat magenta over the ad's box.
-    x, y, w, h = boxes["body > div:nth-of-type(2)"]["box"]
+    x, y, w, h = boxes[".ad"]["box"]  # named by its class, as devtools would
     assert (img[y + 2 : y + h - 2, x + 2 : x + w - 2] == (255, 0, 255)).all()
     # Hidden elements are invisible and absent from the boxes.
     assert not any("cookie" in e["selector"] or e["box"][3] == 30 and e["tag"] == "div" for e in sidecar["elements"])
