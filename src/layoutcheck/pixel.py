@@ -312,36 +312,3 @@ def _flat(plane: _Plane, idx: np.ndarray, grid: _Grid) -> np.ndarray:
     same = plane.colour[grid.neighbours(idx)] == plane.colour[idx][:, None]  # (N, 8)
     flat: np.ndarray = np.count_nonzero(same, axis=1) + grid.edge(idx) > 2
     return flat
-
-
-def outside_neighbourhood(reference: np.ndarray, candidate: np.ndarray, *, tol: int, radius: int = 1) -> np.ndarray:
-    """Pixels that no sub-pixel re-render explains: a shift-tolerant difference of two images.
-
-    A pixel counts as changed when, in some channel, its value lies more than ``tol`` outside the
-    range of the other image's ``(2 * radius + 1)``-square neighbourhood around it, tested both
-    ways (a glyph edge anti-aliased differently, text moved by a fraction of a pixel or a
-    re-encoded edge stays inside that range; content that appeared, vanished or changed colour
-    does not). Grey-scale erosion and dilation per channel (``scipy.ndimage``), so the cost is a
-    few passes over the image.
-
-    Args:
-        reference: ``(H, W, 3)`` uint8.
-        candidate: ``(H, W, 3)`` uint8, same shape.
-        tol: Levels (of 255) a value may lie outside the neighbourhood's range.
-        radius: Neighbourhood half-size in pixels.
-
-    Returns:
-        ``(H, W)`` bool.
-    """
-    from scipy import ndimage
-
-    size = 2 * radius + 1
-    out = np.zeros(candidate.shape[:2], dtype=bool)
-    for c in range(3):
-        a = reference[..., c]
-        b = candidate[..., c]
-        for x, y in ((a, b), (b, a)):  # y against x's neighbourhood
-            lo = ndimage.minimum_filter(x, size=size).astype(np.int16) - tol  # (H, W)
-            hi = ndimage.maximum_filter(x, size=size).astype(np.int16) + tol
-            out |= (y < lo) | (y > hi)
-    return out

@@ -38,7 +38,6 @@ from layoutcheck.align import align_rows, aligned_reference, find_seams, judged_
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import ModelError
 from layoutcheck.judgement import Judgement
-from layoutcheck.pixel import outside_neighbourhood
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
 from layoutcheck.runtime import DEVICE_RE, PRECISIONS, autocast_dtype, choose_runtime, get_runner, resolve_device
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["EXTENT", "LEVELS", "PRECISIONS", "TilePlan", "UNetJudge", "changed_cells", "plan_tiles", "predict"]
 
 LEVELS = ("strict", "layout")
-GATES = ("exact", "tolerant")
 #: Where a failing region ends (see :func:`regions.grow_mask`): on 239 val pairs of the stage-2
 #: model (shipped/README.md), growing the calibrated cores to 0.2 raised the median region IoU from 0.26 to 0.49
 #: (strict) and 0.21 to 0.39 (layout); 0.1 and 0.05 gained little more (0.51 / 0.40).
@@ -107,41 +105,28 @@ class TilePlan:
         return len(self.ys) * len(self.xs)
 
 
-def changed_cells(
-    reference: np.ndarray, candidate: np.ndarray, *, tol: int, cell: int, gate: str = "exact"
-) -> np.ndarray:
-    """The change gate: which ``cell x cell`` cells hold a changed pixel.
+def changed_cells(reference: np.ndarray, candidate: np.ndarray, *, tol: int, cell: int) -> np.ndarray:
+    """The change gate: which ``cell x cell`` cells hold a pixel with ``max_rgb |diff| > tol``.
 
     Args:
         reference: ``(H, W, 3)`` uint8, aligned to the candidate.
         candidate: ``(H, W, 3)`` uint8.
         tol: Largest per-channel difference still counted as no change (0: any byte).
         cell: Cell size in pixels.
-        gate: ``"exact"``: ``max_rgb |diff| > tol``; ``"tolerant"``: also outside the range of the
-            other image's 3x3 neighbourhood by more than ``tol`` (:func:`pixel.outside_neighbourhood`),
-            so sub-pixel re-renders of text and edges need no network.
 
     Returns:
         ``(ceil(H / cell), ceil(W / cell))`` bool.
     """
-    if gate not in GATES:
-        raise ValueError(f"gate must be one of {', '.join(GATES)}, got {gate!r}")
     h, w = candidate.shape[:2]
     rows, cols = -(-h // cell), -(-w // cell)
     out = np.zeros((rows, cols), dtype=bool)
     differ = _rows_differ(reference, candidate)  # (H,): the common case on a long page is "no"
-    hit_rows = np.flatnonzero(np.add.reduceat(differ, np.arange(0, h, cell)))
-    # Runs of consecutive cell rows: one band each (the tolerant test needs a row of context).
-    for run in np.split(hit_rows, np.flatnonzero(np.diff(hit_rows) > 1) + 1) if hit_rows.size else []:
-        y0, y1 = int(run[0]) * cell, min((int(run[-1]) + 1) * cell, h)
-        a, b = reference[y0:y1], candidate[y0:y1]  # (n, W, 3)
-        diff = np.abs(a.astype(np.int16) - b).max(axis=2) > tol  # (n, W)
-        if gate == "tolerant" and diff.any():
-            c0, c1 = max(y0 - 1, 0), min(y1 + 1, h)  # one row of context above and below
-            far = outside_neighbourhood(reference[c0:c1], candidate[c0:c1], tol=tol)  # (n + 2, W)
-            diff &= far[y0 - c0 : y0 - c0 + (y1 - y0)]
-        padded = np.pad(diff, ((0, (run.size * cell) - diff.shape[0]), (0, cols * cell - w)))
-        out[run] = padded.reshape(run.size, cell, cols, cell).any(axis=(1, 3))
+    for cy in np.flatnonzero(np.add.reduceat(differ, np.arange(0, h, cell))).tolist():
+        a = reference[cy * cell : (cy + 1) * cell]  # (cell, W, 3)
+        b = candidate[cy * cell : (cy + 1) * cell]
+        diff = np.abs(a.astype(np.int16) - b).max(axis=2) > tol  # (cell, W)
+        cols_hit = diff.any(axis=0)  # (W,)
+        out[cy] = np.pad(cols_hit, (0, cols * cell - w)).reshape(cols, cell).any(axis=1)
     return out
 
 
@@ -230,7 +215,6 @@ def predict(
     precision: str = "auto",
     align: bool = True,
     gate_tol: int = 8,
-    gate: str = "exact",
 ) -> np.ndarray:
     """Class probabilities for every candidate pixel, running the network only where needed.
 
@@ -248,7 +232,6 @@ def predict(
             ``"bf16"`` or ``"fp16"``.
         align: Align rows first (:mod:`align`).
         gate_tol: The gate's per-channel tolerance; pixels within it count as unchanged.
-        gate: ``"exact"`` or ``"tolerant"`` (see :func:`changed_cells`).
 
     Returns:
         ``(num_classes, H, W)`` float32 probabilities; exactly class 0 (none) where no tile ran.
@@ -264,7 +247,7 @@ def predict(
     h, w = candidate.shape[:2]
     probs = np.zeros((config.num_classes, h, w), dtype=np.float32)  # (C, H, W)
     probs[0] = 1.0
-    ref, plan = _prepare(reference, candidate, config.multiple, tile, overlap, align, gate_tol, gate)
+    ref, plan = _prepare(reference, candidate, config.multiple, tile, overlap, align, gate_tol)
     if plan is None or not plan.run:
         return probs
 
@@ -320,7 +303,6 @@ class UNetJudge:
     precision: str = "auto"
     align: bool = True
     gate_tol: int = 8  # per channel, out of 255: what the gate treats as unchanged
-    gate: str = "exact"  # exact | tolerant: see changed_cells
     gap: int = 8  # px: failing areas closer than this are one region
     min_pixels: int = 16  # failing cores smaller than this are dropped
     extent: float = EXTENT  # a failing region reaches as far as its score stays above this
@@ -337,8 +319,6 @@ class UNetJudge:
             raise ValueError(f"device must be auto, cpu, cuda, cuda:N or mps, got {self.device!r}")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
-        if self.gate not in GATES:
-            raise ValueError(f"gate must be one of {', '.join(GATES)}, got {self.gate!r}")
         if self.batch < 1 or not 0 <= self.gate_tol <= 255:
             raise ValueError(f"batch must be >= 1 and gate_tol in 0..255, got {self.batch}, {self.gate_tol}")
 
@@ -370,7 +350,7 @@ class UNetJudge:
                 for seam in seams if not seam.filler and seam.y >= candidate.shape[0]
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
-        ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol, self.gate)
+        ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
             nothing = Judgement(regions=(), diff_pixels=0, overlay=None)
             return _with_shifts(nothing, shifts, self.level, candidate.shape, lost)
@@ -498,11 +478,11 @@ def _class_name(value: int) -> str:
 
 def _prepare(
     reference: np.ndarray, candidate: np.ndarray, multiple: int, tile: int, overlap: int,
-    align: bool, gate_tol: int, gate: str = "exact",
+    align: bool, gate_tol: int,
 ) -> tuple[np.ndarray, TilePlan | None]:
     """Align, gate and plan: the reference to show and the tiles to run (None: nothing changed)."""
     ref = aligned_reference(reference, align_rows(reference, candidate)) if align else reference
-    cells = changed_cells(ref, candidate, tol=gate_tol, cell=multiple, gate=gate)  # (H/m, W/m)
+    cells = changed_cells(ref, candidate, tol=gate_tol, cell=multiple)  # (H/m, W/m)
     if not cells.any():
         return ref, None
     return ref, plan_tiles(cells, candidate.shape[:2], multiple=multiple, cell=multiple, tile=tile, overlap=overlap)
