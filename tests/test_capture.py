@@ -155,3 +155,31 @@ def test_browser_that_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("LAYOUTCHECK_CHROMIUM", str(tmp_path / "missing"))
     result = CliRunner().invoke(main, ["capture", str(_config(tmp_path))])
     assert result.exit_code == 2 and "is not a file" in result.stderr
+
+
+LAZY = """<!doctype html><html><body style="margin:0">
+<div style="height:3000px;background:#eee">tall</div>
+<img loading="lazy" width="120" height="80" alt="x"
+     src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='120' height='80'%3E%3Crect width='120' height='80' fill='%23c00'/%3E%3C/svg%3E">
+</body></html>"""
+
+
+def test_a_lazy_image_below_the_fold_is_loaded_not_waited_for_forever(tmp_path: Path) -> None:
+    # Regression: the settle script awaited the load event of every incomplete image, and a
+    # loading="lazy" image below the fold never loads in a full-page shot: capture hung for good.
+    (tmp_path / "lazy.html").write_text(LAZY)
+    cfg = tmp_path / "layoutcheck.toml"
+    cfg.write_text('output_dir = "cur"\ntimeout_ms = 5000\n[[viewports]]\nname = "v"\nwidth = 300\nheight = 200\n'
+                   '[[pages]]\nname = "lazy"\nurl = "lazy.html"\n')
+    (shot,) = capture(load_config(cfg), tmp_path / "out")
+    img = load_image(shot.path)
+    assert img.shape[0] >= 3080 and (img[3010:3070, 10:100] == (204, 0, 0)).all()  # the image was drawn
+
+
+def test_an_image_that_never_arrives_is_flagged_after_the_time_limit(tmp_path: Path, silent_server: str) -> None:
+    (tmp_path / "stuck.html").write_text(f'<!doctype html><body><p>text</p><img src="{silent_server}.png"></body>')
+    cfg = tmp_path / "layoutcheck.toml"
+    cfg.write_text('output_dir = "cur"\ntimeout_ms = 1500\n[[pages]]\nname = "stuck"\nurl = "stuck.html"\n'
+                   'wait_until = "domcontentloaded"\n')
+    (shot,) = capture(load_config(cfg), tmp_path / "out")
+    assert shot.path.is_file() and not shot.stable  # shot and flagged, not hung

@@ -36,16 +36,25 @@ STABILISE_CSS = """
 ::-webkit-scrollbar { display: none !important; }
 """
 
+# Lazy images are made eager (a full-page shot never scrolls them into view, so they would never
+# load), then fonts and images are awaited, but never longer than the page's time limit: an image
+# that neither loads nor fails must not hang the capture. Returns whether everything settled.
 _SETTLE_JS = """
-async () => {
+async (limitMs) => {
   if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
-  if (document.fonts && document.fonts.ready) await document.fonts.ready;
-  await Promise.all(Array.from(document.images).map((img) =>
-    img.complete ? (img.decode ? img.decode().catch(() => {}) : null)
-                 : new Promise((ok) => { img.addEventListener('load', ok, {once: true});
-                                          img.addEventListener('error', ok, {once: true}); })));
+  for (const img of document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+  const settle = (async () => {
+    if (document.fonts && document.fonts.ready) await document.fonts.ready;
+    await Promise.all(Array.from(document.images).map((img) =>
+      img.complete ? (img.decode ? img.decode().catch(() => {}) : null)
+                   : new Promise((ok) => { img.addEventListener('load', ok, {once: true});
+                                            img.addEventListener('error', ok, {once: true}); })));
+    return true;
+  })();
+  const settled = await Promise.race([settle, new Promise((ok) => setTimeout(() => ok(false), limitMs))]);
   window.scrollTo(0, 0);
   await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+  return settled;
 }
 """
 
@@ -111,8 +120,9 @@ def snapshot(page: Page, options: ShotOptions) -> Snapshot:
     style = "\n".join(s for s in (STABILISE_CSS, options.css) if s)
     style += "".join(f"\n{sel} {{ visibility: hidden !important; }}" for sel in options.hide)
     page.add_style_tag(content=style)
-    page.evaluate(_SETTLE_JS)
+    settled = bool(page.evaluate(_SETTLE_JS, options.timeout_ms))
     png, stable, count = _stable_screenshot(page, options)
+    stable = stable and settled  # an image or font that never arrived: the shot is flagged, not hung
     scale = float(page.evaluate("() => window.devicePixelRatio") or 1.0)
     elements = _element_boxes(page, options, scale)
     return Snapshot(png=png, size=image_size_of_png(png), stable=stable, shots=count, elements=tuple(elements))
