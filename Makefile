@@ -37,11 +37,13 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not browser and not slow"
 
 # Quality and speed beside the pixel-diff peers (npm, installed into benchmarks/.peers), then the
-# README's "How it compares" block from the results. Full: < 30 min on 2 cores; bench-quick: < 5.
+# README's "How it compares" block from the results. Full: < 30 min on 2 cores once the real-page
+# pairs exist (benchmarks/.cache/realpages: made on first use, about 1.5 h); bench-quick: < 5.
 BENCH_ARGS ?=
 SPEED_ARGS ?= $(filter --quick,$(BENCH_ARGS))
 
 bench: setup
+	$(PY) benchmarks/realpages.py
 	$(PY) benchmarks/quality.py $(BENCH_ARGS)
 	$(PY) benchmarks/speed.py $(SPEED_ARGS)
 	$(PY) benchmarks/runtimes.py $(if $(SPEED_ARGS),--runs 3)

@@ -25,7 +25,7 @@ RESULTS = HERE / "results"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SECTION = "## How it compares"
 AFTER = "## Training data and the U-Net"
-PARTS = ("quality.md", "speed.md", "runtimes.md", "small_images.md")  # in this order; a missing one is said to be missing
+PARTS = ("realpages.md", "quality.md", "speed.md", "runtimes.md", "small_images.md")  # in this order; a missing one is said to be missing
 PLOT = "fpr_recall.png"
 
 
@@ -101,7 +101,7 @@ def block_body(results: Path = RESULTS, root: Path = ROOT) -> str:
         parts += [f"![False-positive rate vs recall of each judge as its threshold varies]({rel}/{PLOT})", "",
                   f"*`{rel}/{PLOT}`, drawn by `benchmarks/quality.py`: each judge's false-positive rate on benign "
                   "pairs against its recall as its threshold varies; dots mark the default settings, diamonds the "
-                  "tolerance tuned on these pairs. Its run is the one in the first table below.*", ""]
+                  "tolerance tuned on these pairs. Its run is the one of the test-split table below.*", ""]
     for name in PARTS:
         path = results / name
         if path.is_file():
