@@ -244,6 +244,19 @@ def test_tiles_are_deterministic_and_centre_on_boxes(data: Path) -> None:
     assert 0.6 < np.mean(hits) < 0.9  # 70 % box-centred, plus a few uniform crops that land on it
 
 
+def test_a_pair_with_no_boxes_is_cropped_where_it_differs() -> None:
+    # A benign pair (a reviewer's "no defect", rendering noise) teaches only where it differs; a
+    # uniform crop of a tall page mostly lands where nothing does.
+    ref = np.full((1024, 400, 3), 255, dtype=np.uint8)
+    cand = ref.copy()
+    cand[700:720, 300:340] = (30, 30, 30)  # the re-rendered text the judge flagged
+    mask = np.zeros((1024, 400), dtype=np.uint8)
+    crops = [cut_tile(ref, cand, mask, (), 64, np.random.default_rng(k), augment=False) for k in range(100)]
+    seen = [bool((r != c).any()) for r, c, _ in crops]
+    assert 0.6 < np.mean(seen) < 0.9  # 70 % centred on a differing pixel, plus a few uniform hits
+    assert not any(m.any() for _, _, m in crops)  # still benign everywhere
+
+
 def test_small_screenshot_tiles_are_a_padded_window_with_consistent_labels() -> None:
     ref = np.full((256, 256, 3), 255, dtype=np.uint8)
     cand = ref.copy()

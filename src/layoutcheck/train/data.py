@@ -17,8 +17,11 @@ same tiles)
 
 A tile
     With probability :data:`BOX_P` the crop is centred near a labelled box (a random point of a
-    random box, jittered by a quarter tile), otherwise it is uniform; benign pairs have no boxes
-    and give noise-only crops. Half the tiles are cut at a scale of 0.8-1.25 and resized to the
+    random box, jittered by a quarter tile), otherwise it is uniform. A pair with no boxes (a
+    benign pair: rendering noise, a false alarm a reviewer marked) is centred, with the same
+    probability, on a random pixel where the two screenshots differ by more than
+    :data:`DIFF_TOL`: the noise the network must learn to pass is where the pair differs, and a
+    uniform crop of a tall page mostly lands where nothing does. Half the tiles are cut at a scale of 0.8-1.25 and resized to the
     tile (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference,
     candidate and mask share every geometric step (``tv_tensors.Image`` / ``tv_tensors.Mask``
     through ``torchvision.transforms.v2``; masks resize nearest). The candidate alone may get one
@@ -54,6 +57,8 @@ from layoutcheck.errors import InputError
 
 #: Share of tiles centred near a labelled box (when the pair has one).
 BOX_P = 0.7
+#: A pixel differs when some channel differs by more than this (the judge's gate tolerance).
+DIFF_TOL = 8
 #: Share of tiles cut at another scale, and the scale range (log-uniform).
 SCALE_P = 0.5
 SCALE_RANGE = (0.8, 1.25)
@@ -292,6 +297,12 @@ def cut_tile(
     else:
         x0 = int(rng.integers(0, max(w - side, 0) + 1))
         y0 = int(rng.integers(0, max(h - side, 0) + 1))
+        if not boxes and ref.shape == cand.shape and rng.random() < BOX_P:
+            differ = np.flatnonzero(np.abs(ref.astype(np.int16) - cand).max(axis=2) > DIFF_TOL)  # (n,) flat
+            if differ.size:
+                cy, cx = divmod(int(differ[int(rng.integers(differ.size))]), w)
+                x0 = int(np.clip(round(cx - side / 2 + rng.uniform(-side / 4, side / 4)), 0, max(w - side, 0)))
+                y0 = int(np.clip(round(cy - side / 2 + rng.uniform(-side / 4, side / 4)), 0, max(h - side, 0)))
     r = _crop(ref, x0, y0, side, 255)  # (S, S, 3)
     c = _crop(cand, x0, y0, side, 255)
     m = _crop(mask, x0, y0, side, 0)  # (S, S)
