@@ -27,7 +27,8 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("onnxruntime")
 
 #: Largest |p(torch, fp32) - p(onnxruntime)| allowed on any pixel of any fixture. Measured on the
-#: shipped model and the pairs below: 2.4e-6 (float rounding of the same graph).
+#: shipped model and the 33 pairs below (every case of the peers' manifest, two page-like pairs):
+#: 4.0e-6 (float rounding of the same graph).
 SCORE_TOLERANCE = 1e-4
 
 
