@@ -36,7 +36,7 @@ import numpy as np
 
 from layoutcheck.errors import InputError, ModelError, ModelNotAvailableError
 from layoutcheck.fsutil import atomic_write_bytes
-from layoutcheck.weights import CONFIG_KEY, load_model, read_model_info
+from layoutcheck.weights import CONFIG_KEY, load_model, pinned_sha256, read_model_info, write_pin
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -271,7 +271,8 @@ def _cpu_has_bf16() -> bool:
 _RUNNERS: dict[tuple[Any, ...], Runner] = {}
 
 
-def _file_version(path: Path) -> tuple[str, int, int]:
+def file_version(path: Path) -> tuple[str, int, int]:
+    """``(resolved path, mtime_ns, size)``: caches keyed by it notice a replaced model file."""
     path = Path(path).resolve()
     st = path.stat()
     return str(path), st.st_mtime_ns, st.st_size
@@ -291,7 +292,7 @@ def get_runner(model_path: Path, runtime: str, device: str, precision: str = "au
     """
     files = [model_path] + ([onnx_path_for(model_path)] if runtime == "onnx" else [])
     try:
-        key = (runtime, *(_file_version(f) for f in files), device, precision)
+        key = (runtime, *(file_version(f) for f in files), device, precision)
     except OSError:
         read_model_info(model_path)  # raises the typed error naming the file
         raise ModelNotAvailableError(f"no ONNX export at {onnx_path_for(model_path)}") from None
@@ -367,15 +368,11 @@ def _load_onnx(model_path: Path) -> OnnxRunner:
 
 
 def _check_pin(path: Path, data: bytes) -> None:
-    """``<path>.sha256`` (first word, as ``sha256sum`` writes), when present, must be the file's digest."""
-    pin = path.with_name(path.name + ".sha256")
-    try:
-        words = pin.read_text(encoding="utf-8").split()
-    except OSError:
-        return
-    if words and hashlib.sha256(data).hexdigest() != words[0].lower():
+    """``<path>.sha256``, when present, must be the file's digest."""
+    pinned = pinned_sha256(path)
+    if pinned is not None and hashlib.sha256(data).hexdigest() != pinned.lower():
         raise ModelError(
-            f"the ONNX file {path} does not match the sha256 pinned in {pin.name}: the file was changed or "
+            f"the ONNX file {path} does not match the sha256 pinned in {path.name}.sha256: the file was changed or "
             f"replaced; restore it, or re-export it with layoutcheck export"
         )
 
@@ -440,8 +437,8 @@ def export_onnx(
     say("checking the export against torch")
     _verify_export(module, data, m)
     atomic_write_bytes(out, data)
-    if model_path.with_name(model_path.name + ".sha256").exists():
-        atomic_write_bytes(out.with_name(out.name + ".sha256"), f"{hashlib.sha256(data).hexdigest()}  {out.name}\n".encode())
+    if pinned_sha256(model_path) is not None:
+        write_pin(out, hashlib.sha256(data).hexdigest())
     return out
 
 

@@ -40,7 +40,9 @@ from layoutcheck.errors import ModelError
 from layoutcheck.judgement import Judgement
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
-from layoutcheck.runtime import DEVICE_RE, PRECISIONS, autocast_dtype, choose_runtime, get_runner, resolve_device
+from layoutcheck.runtime import (
+    DEVICE_RE, PRECISIONS, autocast_dtype, choose_runtime, file_version, get_runner, resolve_device,
+)
 from layoutcheck.weights import load_model, read_model_info
 
 if TYPE_CHECKING:
@@ -623,17 +625,10 @@ def _check_pair(reference: np.ndarray, candidate: np.ndarray, *, heights: bool =
 _resolve_device = resolve_device
 
 
-def _file_version(path: Path) -> tuple[str, int, int]:
-    """``(resolved path, mtime_ns, size)``: caches keyed by it notice a replaced model file."""
-    path = Path(path).resolve()
-    st = path.stat()
-    return str(path), st.st_mtime_ns, st.st_size
-
-
 def _model_multiple(path: Path) -> int:
     """``2 ** depth`` of the model file, from its header, read once per file version."""
     try:
-        key = _file_version(path)
+        key = file_version(path)
     except OSError:
         read_model_info(path)  # raises the typed error naming the file (missing, unreadable)
         raise
@@ -650,7 +645,7 @@ def _cached_model(path: Path, device: str) -> ChangeSegmenter:
     """Load once per process per (file version, device): batch norms folded, channels_last."""
     import torch
 
-    key = (*_file_version(path), device)
+    key = (*file_version(path), device)
     if key not in _MODELS:
         from layoutcheck.model import fuse_for_inference
 

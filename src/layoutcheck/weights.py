@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIG_KEY", "DEFAULT_MODEL", "ENV_VAR", "FORMAT", "THRESHOLDS_KEY", "default_model_path", "load_model",
-    "model_thresholds", "read_model_info", "save_model", "update_metadata",
+    "model_thresholds", "pinned_sha256", "read_model_info", "save_model", "update_metadata", "write_pin",
 ]
 
 FORMAT = "layoutcheck-unet/1"
@@ -147,13 +147,17 @@ def update_metadata(path: Path, updates: dict[str, str]) -> str:
     model, _, metadata = load_model(path)
     extra = {k: v for k, v in metadata.items() if k not in (FORMAT_KEY, CONFIG_KEY)}
     digest = save_model(model, path, metadata={**extra, **updates})
-    pin = path.with_name(path.name + ".sha256")
-    if pin.exists():
-        atomic_write_bytes(pin, f"{digest}  {path.name}\n".encode())
+    if pinned_sha256(path) is not None:
+        write_pin(path, digest)
     return digest
 
 
-def _pinned_sha256(path: Path) -> str | None:
+def write_pin(path: Path, digest: str) -> None:
+    """Pin ``path``'s sha256 in ``<path>.sha256``, as ``sha256sum`` writes it, atomically."""
+    atomic_write_bytes(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n".encode())
+
+
+def pinned_sha256(path: Path) -> str | None:
     """The digest pinned in ``<path>.sha256`` (first word, like ``sha256sum`` writes), if any."""
     pin = path.with_name(path.name + ".sha256")
     try:
@@ -196,7 +200,7 @@ def load_model(
     except OSError as exc:
         raise ModelError(f"cannot read the model file {path}: {exc.strerror or exc}") from None
     if expected_sha256 is None:
-        expected_sha256 = _pinned_sha256(path)
+        expected_sha256 = pinned_sha256(path)
     if expected_sha256 is not None:
         found = hashlib.sha256(data).hexdigest()
         if found != expected_sha256.strip().lower():

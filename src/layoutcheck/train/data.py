@@ -204,6 +204,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         self.epoch = -1
         self.plan: list[tuple[str, int]] = []
         self._cached: tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray, tuple[Box, ...]]] | None = None
+        self._differ: np.ndarray | None = None  # differing_pixels of the cached group's pair, once asked for
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
@@ -211,6 +212,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
             self.seed, epoch, self.weights, len(self.sources.pages), self.composite, self.groups
         )
         self._cached = None
+        self._differ = None
 
     def __len__(self) -> int:
         return len(self.plan) * self.crops
@@ -219,9 +221,13 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         group, k = divmod(index, self.crops)
         if self._cached is None or self._cached[0] != group:
             self._cached = (group, self._load(group))
+            self._differ = None
         ref, cand, mask, boxes = self._cached[1]
+        if not boxes and ref.shape == cand.shape and self._differ is None:
+            self._differ = differing_pixels(ref, cand)  # once per group, not once per tile
         rng = np.random.default_rng([self.seed, self.epoch, group, k])
-        return cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment, small=self.small)
+        return cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment, small=self.small,
+                        differ=self._differ)
 
     def _load(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[Box, ...]]:
         what, i = self.plan[group]
@@ -272,13 +278,20 @@ def page_elements(path: Path) -> tuple[ElementBox, ...]:
         raise InputError(f"{path}: not a valid page sidecar ({type(exc).__name__}: {exc})") from exc
 
 
+def differing_pixels(ref: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Flat indices of the pixels where a channel differs by more than :data:`DIFF_TOL`: ``(n,)``."""
+    return np.flatnonzero(np.abs(ref.astype(np.int16) - cand).max(axis=2) > DIFF_TOL)
+
+
 def cut_tile(
     ref: np.ndarray, cand: np.ndarray, mask: np.ndarray, boxes: Sequence[Box], tile: int,
-    rng: np.random.Generator, *, augment: bool = True, small: float = 0.0,
+    rng: np.random.Generator, *, augment: bool = True, small: float = 0.0, differ: np.ndarray | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Cut one augmented ``tile`` x ``tile`` crop from a pair (see the module docstring).
 
     ``small``: the share of tiles that stand for a small screenshot (with ``augment``).
+    ``differ``: :func:`differing_pixels` of the pair, when the caller already has it (a group's
+    tiles share one pair); computed here when needed otherwise.
 
     Returns:
         ``(3, T, T)`` reference, ``(3, T, T)`` candidate (``uint8``) and ``(T, T)`` mask (``uint8``).
@@ -298,7 +311,7 @@ def cut_tile(
         x0 = int(rng.integers(0, max(w - side, 0) + 1))
         y0 = int(rng.integers(0, max(h - side, 0) + 1))
         if not boxes and ref.shape == cand.shape and rng.random() < BOX_P:
-            differ = np.flatnonzero(np.abs(ref.astype(np.int16) - cand).max(axis=2) > DIFF_TOL)  # (n,) flat
+            differ = differing_pixels(ref, cand) if differ is None else differ
             if differ.size:
                 cy, cx = divmod(int(differ[int(rng.integers(differ.size))]), w)
                 x0 = int(np.clip(round(cx - side / 2 + rng.uniform(-side / 4, side / 4)), 0, max(w - side, 0)))
