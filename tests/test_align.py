@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from layoutcheck.align import (
-    RowAlignment, align_rows, aligned_reference, display_rows, find_seams, judged_reference, row_hashes, rows_match,
-    seam_box,
+    RowAlignment, Seam, align_rows, aligned_reference, display_rows, drop_round_trips, find_seams, judged_reference,
+    row_hashes, rows_match, seam_box,
 )
 
 from .conftest import page_like
@@ -156,3 +156,21 @@ def test_rows_vanishing_at_the_end_are_a_seam() -> None:
     cand = ref[:500]
     seams = find_seams(align_rows(ref, cand), ref, cand)
     assert seams and seams[-1].y == 500 and seams[-1].rows == -100
+
+
+def test_pure_shifts_that_undo_each_other_with_nothing_moved_between_are_dropped() -> None:
+    """Regression (a real page 1 px taller): the matcher stepped +4 into a blank stretch and -4 out
+    of it 6 rows later; both seams were reported as shifts and the pair failed at strict."""
+    page = page_like(320, 240)
+    blank = np.full((30, 320, 3), 255, np.uint8)
+    ref = np.concatenate([page, blank, page])
+    seams = [Seam(250, 4, True), Seam(256, -4, True)]
+    assert drop_round_trips(seams, ref, ref.copy()) == []
+    kept = [Seam(10, 2, True), Seam(252, 4, True), Seam(258, -4, True), Seam(400, 1, False)]
+    shifted = np.concatenate([np.full((2, 320, 3), 255, np.uint8), ref[:-2]])  # the +2 at row 10
+    assert drop_round_trips(kept, ref, shifted) == [Seam(10, 2, True), Seam(400, 1, False)]
+    moved = ref.copy()
+    moved[250:262] = ref[80:92]  # content really moved into that stretch: the pair stays
+    assert drop_round_trips(seams, ref, moved) == seams
+    not_a_round_trip = [Seam(250, 4, True), Seam(256, -3, True)]
+    assert drop_round_trips(not_a_round_trip, ref, ref.copy()) == not_a_round_trip

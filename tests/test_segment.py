@@ -411,3 +411,40 @@ def test_content_appended_at_the_bottom_goes_to_the_network(
     dark = np.concatenate([ref, np.full((60, 640, 3), 30, np.uint8)])  # appended rows unlike the page's last
     result = judge.judge(ref, dark)
     assert [(r.x, r.y, r.w, r.h) for r in result.regions] == [(0, 480, 640, 60)]  # judged against nothing, not dropped
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+@pytest.mark.parametrize("k", [1, 2, 40])
+def test_a_same_height_shot_of_a_page_moved_down_has_no_size_band(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str, k: int
+) -> None:
+    """Regression: a viewport-high shot of a page moved down by k rows (blank rows inserted at the
+    top) lost its last k rows past the frame, and they failed as a ``size`` band at both levels,
+    even for k = 1 or 2 (real pages: a 1 px border at the top, a 2 px scroll offset)."""
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    ref = page_like(640, 480)
+    ref[472:480, 20:300] = np.arange(40, 200, 20, dtype=np.uint8)[:, None, None]  # no row repeats the one above
+    # (the last rows hold content, which the shift pushes out of the frame)
+    cand = np.concatenate([np.full((k, 640, 3), 255, np.uint8), ref[:-k]])
+    result = judge.judge(ref, cand)
+    assert not any(r.kind == "size" for r in result.regions), result.regions
+    shifted = [r for r in (*result.regions, *result.changes) if r.kind == "shift"]
+    if k <= segment.SHIFT_TOLERANCE:
+        assert result.regions == () and shifted == []
+    else:  # a larger pure shift: a change (failing at strict only), where it starts, not at the bottom
+        assert len(shifted) == 1 and shifted[0].y <= 10  # page_like's first content row
+        assert bool(result.regions) is (level == "strict")
+
+
+@pytest.mark.parametrize("level", ["strict", "layout"])
+def test_a_page_end_at_most_two_rows_shorter_passes(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
+) -> None:
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    ref = page_like(640, 480)
+    ref[472:480, 20:300] = np.arange(40, 200, 20, dtype=np.uint8)[:, None, None]  # the last rows hold content
+    for gone, fails in ((2, False), (4, True)):
+        result = judge.judge(ref, ref[:-gone])
+        assert any(r.kind == "size" for r in result.regions) is fails, (gone, result.regions)

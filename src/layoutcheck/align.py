@@ -387,6 +387,36 @@ def find_seams(alignment: RowAlignment, reference: np.ndarray, candidate: np.nda
     return sorted(seams, key=lambda seam: seam.y)
 
 
+def drop_round_trips(seams: list[Seam], reference: np.ndarray, candidate: np.ndarray) -> list[Seam]:
+    """``seams`` without the pairs of pure shifts that undo each other with nothing moved between.
+
+    The row matcher can step ``+k`` into a blank stretch and ``-k`` out of it a few rows later
+    (background rows match at any offset). When the candidate rows from the first seam to the
+    end of the second also match the reference at the offset before the pair, the identity
+    explains them as well: nothing moved there, so neither seam is a shift to report.
+    """
+    out: list[Seam] = []
+    offset = 0  # candidate row - reference row before the seam being looked at
+    i = 0
+    while i < len(seams):
+        a = seams[i]
+        b = seams[i + 1] if i + 1 < len(seams) else None
+        if b is not None and a.filler and b.filler and a.rows == -b.rows:
+            y0, y1 = a.y, b.y + max(0, b.rows)
+            if (
+                0 <= y0 - offset
+                and y1 - offset <= reference.shape[0]
+                and y1 <= candidate.shape[0]
+                and rows_match(candidate[y0:y1], reference[y0 - offset : y1 - offset]).all()
+            ):
+                i += 2  # the offset after the pair is the offset before it
+                continue
+        out.append(a)
+        offset += a.rows
+        i += 1
+    return out
+
+
 def _repeats(image: np.ndarray, start: int, end: int) -> bool:
     """Whether rows ``start:end`` of ``image`` all match the row above them or all the row below."""
     for y in (start - 1, end):

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from layoutcheck.align import align_rows, aligned_reference, find_seams, judged_reference, seam_box
+from layoutcheck.align import (
+    align_rows,
+    aligned_reference,
+    drop_round_trips,
+    find_seams,
+    judged_reference,
+    seam_box,
+)
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import ModelError
 from layoutcheck.judgement import Judgement
@@ -277,8 +284,11 @@ class UNetJudge:
     ``regions`` holds only failures. With ``align``, the images need only share a width: rows are
     matched first (:mod:`align`), a pure shift of more than :data:`SHIFT_TOLERANCE` rows is one
     region of kind ``shift`` where it starts, and rows with content that appeared or vanished go
-    to the network, except content gone past the candidate's end (no candidate row can show it):
-    a region of kind ``size`` over the candidate's bottom rows, failing at both levels. At
+    to the network, except content gone past the end of a candidate that got shorter (no
+    candidate row can show it): a region of kind ``size`` over the candidate's bottom rows,
+    failing at both levels. Rows pushed out of a candidate at least as tall as the reference left
+    the frame because rows were inserted above them (judged there), and neither they nor a page
+    end at most :data:`SHIFT_TOLERANCE` rows shorter fail. At
     ``layout``, the real changes that do not fail
     (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
     ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
@@ -343,13 +353,19 @@ class UNetJudge:
             seams = [] if alignment.is_identity else find_seams(alignment, reference, candidate)
             shifts = [
                 Region(*seam_box(seam, reference, candidate, alignment), score=1.0, kind="shift")
-                for seam in seams if seam.filler and abs(seam.rows) > SHIFT_TOLERANCE
+                for seam in drop_round_trips(seams, reference, candidate)
+                if seam.filler and abs(seam.rows) > SHIFT_TOLERANCE
             ]
-            # Content gone past the candidate's end has no rows to be judged on: a size band over
-            # the candidate's bottom, failing at both levels (as it did before rows were aligned).
+            # Content gone past the end of a candidate that got shorter has no rows to be judged
+            # on: a size band over the candidate's bottom, failing at both levels. In a candidate
+            # at least as tall, rows pushed past its end left the frame because rows were
+            # inserted above them, and those are judged where they are; nor does the page's end
+            # losing at most SHIFT_TOLERANCE rows fail (a page 1-2 px shorter).
+            shorter = candidate.shape[0] < reference.shape[0]
             lost = [
                 Region(*seam_box(seam, reference, candidate, alignment), score=1.0, kind="size")
-                for seam in seams if not seam.filler and seam.y >= candidate.shape[0]
+                for seam in seams
+                if not seam.filler and seam.y >= candidate.shape[0] and shorter and -seam.rows > SHIFT_TOLERANCE
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
