@@ -11,13 +11,17 @@ import numpy as np
 import pytest
 import torch
 
-from layoutcheck.dataset import DatasetWriter
+from layoutcheck.dataset import DatasetWriter, Sample
 from layoutcheck.errors import InputError
 from layoutcheck.model import ModelConfig
 from layoutcheck.train import TrainConfig, train
-from layoutcheck.train.data import ShardSampler, TileDataset, cut_tile, find_sources, pair_weights, plan_epoch
+from layoutcheck.train.config import FINETUNE_LR, LABEL_SHARE, LR
+from layoutcheck.train.data import (
+    PairRef, ShardSampler, TileDataset, cut_tile, find_sources, pair_weights, plan_epoch,
+)
 from layoutcheck.train.losses import SegmentationLoss
 from layoutcheck.train.validate import metrics_from_counts
+from layoutcheck.weights import read_model_info
 
 TINY = ModelConfig(base=4, depth=2, block="conv")
 H, W = 96, 128
@@ -307,6 +311,41 @@ def test_epoch_plan_oversamples_rare_classes(data: Path) -> None:
     assert plan != plan_epoch(0, 1, np.array([1.0, 1.0, 4.0, 1.0]), n_pages=2, composite=0.5)
 
 
+def _ref(i: int, source: str, classes: tuple[int, ...] = ()) -> PairRef:
+    kind = "defect" if classes else "benign"
+    sample = Sample(id=f"s{i}", reference="r.png", candidate="c.png", mask="m.png", kind=kind, classes=classes,
+                    boxes=(), source=source, page=f"p{i}", template="t", split="train", width=8, height=8)
+    return PairRef(Path("."), sample)
+
+
+def test_a_handful_of_labels_gets_a_fixed_share_of_the_draws() -> None:
+    """Regression (issue 12's check): five labelled false alarms among 520 replay pairs were drawn
+    like any pair (1 % of the tiles) and a fine-tune did not learn them."""
+    pairs = [_ref(i, "synth", (3,) if i % 2 else ()) for i in range(520)] + [_ref(520 + i, "label") for i in range(5)]
+    for share in (0.1, LABEL_SHARE, 0.5):
+        weights = pair_weights(pairs, share)
+        assert weights[-5:].sum() / weights.sum() == pytest.approx(share)
+        assert np.array_equal(weights[:-5], pair_weights(pairs)[:-5])  # the rest keeps its balance
+        plan = plan_epoch(0, 0, weights, n_pages=0, composite=0.0)
+        assert abs(sum(i >= 520 for _, i in plan) - share * len(plan)) <= 5  # each label rounds once
+    assert np.array_equal(pair_weights(pairs, 0.0), pair_weights(pairs))  # 0: drawn like any pair
+    only_labels = pairs[-5:]
+    assert np.array_equal(pair_weights(only_labels, 0.5), np.ones(5))  # nothing to share with
+    many = [_ref(i, "label") for i in range(400)] + pairs[:100]
+    assert np.array_equal(pair_weights(many, 0.3), np.ones(500))  # already more than the share: left alone
+
+
+def test_label_share_is_checked_and_its_cli_help_states_the_default() -> None:
+    from click.testing import CliRunner
+
+    from layoutcheck.cli import main
+
+    with pytest.raises(InputError, match="label-share"):
+        TrainConfig(data=(Path("."),), out=Path("m.safetensors"), label_share=1.0)
+    out = CliRunner().invoke(main, ["train", "--help"], terminal_width=200).output
+    assert f"[default: {LABEL_SHARE}]" in " ".join(out.split())
+
+
 def test_shard_sampler_splits_whole_batches() -> None:
     a = list(ShardSampler(20, 4, rank=0, world=2))
     b = list(ShardSampler(20, 4, rank=1, world=2))
@@ -427,6 +466,15 @@ def test_train_and_eval_commands(data: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "training on cpu" in result.stdout and "step 16/16" in result.stdout and out.is_file()
     assert "val score" in result.stdout and "at thresholds strict" in result.stdout  # None metrics print n/a
+    tuned = tmp_path / "tuned.safetensors"
+    result = CliRunner().invoke(main, [
+        "train", "--data", str(data), "--out", str(tuned), "--init", str(out), "--epochs", "1", "--batch", "4",
+        "--tile", "64", "--workers", "0", "--max-steps", "2", "--val-pairs", "2", "--amp", "off", "--no-calibrate",
+    ])
+    assert result.exit_code == 0, result.output
+    facts = [json.loads(read_model_info(m)[1]["training"]) for m in (out, tuned)]
+    # Regression: a fine-tune (--init) ran at the from-scratch rate, 2e-3, and undid what the model knew.
+    assert [f["lr"] for f in facts] == [LR, FINETUNE_LR] and [f["label_share"] for f in facts] == [LABEL_SHARE] * 2
     report = tmp_path / "eval.json"
     result = CliRunner().invoke(main, ["eval", "--model", str(out), "--data", str(data), "--split", "val",
                                        "--json", str(report), "--device", "cpu"])

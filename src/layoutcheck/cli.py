@@ -346,13 +346,17 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True, help="Tiles per step per process.")
 @click.option("--tile", type=click.IntRange(min=32), default=256, show_default=True)
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Peak learning rate.  [default: 0.002; with --init 0.0002, a fine-tune's]")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(min=0), default=2, show_default=True, help="DataLoader workers.")
 @click.option("--composite", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Share of pairs made on the fly by the compositor from the datasets' train pages.")
 @click.option("--small-crops", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Share of tiles cut down to a 12-64 px window and edge-padded, as the judge pads small images.")
+@click.option("--label-share", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="Share of stored-pair draws given to labels made with `layoutcheck label` when the data mixes "
+                   "them with other pairs (0: draw them like any pair).  [default: 0.3]")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many steps (resumable).")
 @click.option("--amp", type=click.Choice(["auto", "off", "bf16", "fp16"]), default="auto", show_default=True)
 @click.option("--base", type=click.IntRange(min=1), default=16, show_default=True, help="Model width (fresh models).")
@@ -370,8 +374,8 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
               help="Keep the default threshold instead of calibrating it on the val pairs at the end.")
 @_errors_to_exit
 def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
-                  tile: int, lr: float, seed: int, workers: int, composite: float, small_crops: float,
-                  max_steps: int | None, amp: str,
+                  tile: int, lr: float | None, seed: int, workers: int, composite: float, small_crops: float,
+                  label_share: float | None, max_steps: int | None, amp: str,
                   base: int, depth: int, fusion: str, block: str, epoch_pairs: int | None, val_pairs: int,
                   restart: bool, no_calibrate: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
@@ -379,10 +383,13 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
     _require_torch("train")
     from layoutcheck.model import ModelConfig
     from layoutcheck.train import TrainConfig, train
+    from layoutcheck.train.config import FINETUNE_LR, LABEL_SHARE, LR
 
     config = TrainConfig(
-        data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, lr=lr, seed=seed,
+        data=data, out=out, init=init, device=device, epochs=epochs, batch=batch, tile=tile, seed=seed,
+        lr=lr if lr is not None else FINETUNE_LR if init is not None else LR,
         workers=workers, composite=composite, small_crops=small_crops, max_steps=max_steps, amp=amp, resume=not restart,
+        label_share=LABEL_SHARE if label_share is None else label_share,
         model=ModelConfig(base=base, depth=depth, fusion=fusion, block=block), epoch_pairs=epoch_pairs,
         val_pairs=val_pairs, calibrate=not no_calibrate,
         command=shlex.join(["layoutcheck", *sys.argv[1:]]),

@@ -10,6 +10,12 @@ from layoutcheck.errors import InputError, LayoutcheckError
 from layoutcheck.model import ModelConfig
 
 AMP_MODES = ("auto", "off", "bf16", "fp16")
+#: Default peak learning rates: from scratch, and fine-tuning a model (``init``): a tenth, so that a
+#: few hundred steps on a team's labels move the model without undoing what it learned.
+LR = 2e-3
+FINETUNE_LR = 2e-4
+#: Share of stored-pair draws given to a reviewer's labels mixed with other pairs (see TrainConfig).
+LABEL_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,8 @@ class TrainConfig:
         epochs: epochs in total, counting those before a resume.
         batch: tiles per optimiser step per process (DDP multiplies it by the process count).
         tile: side of the square training tiles, a multiple of ``2 ** model.depth``.
-        lr: peak AdamW learning rate (linear warm-up, cosine decay to 1 %).
+        lr: peak AdamW learning rate (linear warm-up, cosine decay to 1 %). The CLI's default is
+            :data:`LR`, or :data:`FINETUNE_LR` with ``init``.
         weight_decay: AdamW weight decay.
         seed: seeds the model init, the epoch plans and every tile.
         workers: DataLoader worker processes per training process (0: load in-process).
@@ -33,6 +40,8 @@ class TrainConfig:
             datasets' train pages (ignored when there are none).
         small_crops: share of tiles that stand for a small screenshot (an icon, a strip): a
             12-64 px window edge-padded to the tile, as the judge pads small images.
+        label_share: share of stored-pair draws given to a reviewer's labels (samples of source
+            ``label``) when the data mixes them with other pairs (0 draws them like any pair).
         model: the architecture of a fresh model (ignored with ``init`` or on resume).
         max_steps: stop after this many optimiser steps in total (a budget; the run can be
             resumed later with a larger one or none).
@@ -57,12 +66,13 @@ class TrainConfig:
     epochs: int = 10
     batch: int = 16
     tile: int = 256
-    lr: float = 2e-3
+    lr: float = LR
     weight_decay: float = 1e-4
     seed: int = 0
     workers: int = 2
     composite: float = 0.5
     small_crops: float = 0.0
+    label_share: float = LABEL_SHARE
     model: ModelConfig = field(default_factory=ModelConfig)
     max_steps: int | None = None
     val_every: int = 1
@@ -85,6 +95,7 @@ class TrainConfig:
             (self.workers >= 0, f"--workers must be >= 0, got {self.workers}"),
             (0.0 <= self.composite <= 1.0, f"--composite must be in [0, 1], got {self.composite}"),
             (0.0 <= self.small_crops <= 1.0, f"--small-crops must be in [0, 1], got {self.small_crops}"),
+            (0.0 <= self.label_share < 1.0, f"--label-share must be in [0, 1), got {self.label_share}"),
             (self.max_steps is None or self.max_steps >= 1, f"--max-steps must be at least 1, got {self.max_steps}"),
             (self.val_every >= 1, f"val_every must be at least 1, got {self.val_every}"),
             (self.val_pairs is None or self.val_pairs >= 1, f"val_pairs must be at least 1, got {self.val_pairs}"),

@@ -12,6 +12,8 @@ same tiles)
     times rarer than the median class weighs ``sqrt(r)``, clipped to [1, 4]); each pair gets the
     floor of its expected draws and the fractions decide the rest, so an epoch has a fixed length,
     every ordinary pair appears about once and pairs of rare defect classes up to four times.
+    A reviewer's labels (source ``label``) mixed with other pairs are drawn as a fixed share of
+    the stored draws (``label_share``), however few they are.
     Each drawn pair (a *group*) yields ``crops`` consecutive tiles, so a PNG decode or a
     composite is paid once per ``crops`` tiles.
 
@@ -136,18 +138,31 @@ def find_sources(roots: Sequence[Path]) -> Sources:
     return Sources(tuple(train), tuple(val), tuple(pages))
 
 
-def pair_weights(pairs: Sequence[PairRef]) -> np.ndarray:
-    """Class-balanced draw weights ``(N,)``: ``sqrt(median class count / rarest class count)``."""
+def pair_weights(pairs: Sequence[PairRef], label_share: float = 0.0) -> np.ndarray:
+    """Draw weights ``(N,)``: class-balanced (``sqrt(median class count / rarest class count)``),
+    then, when ``label_share`` > 0 and the pairs mix a reviewer's labels (source ``label``) with
+    others, the labels scaled up to at least ``label_share`` of the total weight.
+
+    A team labels a handful of pairs and fine-tunes on them beside thousands of replay pairs
+    (so that nothing already learned is lost); drawn as often as any other pair, five labels
+    are a rounding error of an epoch and teach nothing.
+    """
     counts = Counter(c for p in pairs for c in p.sample.classes if c >= FIRST_DEFECT)
     weights = np.ones(len(pairs), dtype=np.float64)
-    if not counts:
-        return weights
-    median = float(np.median(list(counts.values())))
-    for i, p in enumerate(pairs):
-        defects = [c for c in p.sample.classes if c >= FIRST_DEFECT]
-        if defects:
-            weights[i] = math.sqrt(median / min(counts[c] for c in defects))
-    return np.clip(weights, 1.0, MAX_PAIR_WEIGHT)
+    if counts:
+        median = float(np.median(list(counts.values())))
+        for i, p in enumerate(pairs):
+            defects = [c for c in p.sample.classes if c >= FIRST_DEFECT]
+            if defects:
+                weights[i] = math.sqrt(median / min(counts[c] for c in defects))
+        weights = np.clip(weights, 1.0, MAX_PAIR_WEIGHT)
+    labelled = np.array([p.sample.source == "label" for p in pairs], dtype=bool)
+    if 0.0 < label_share < 1.0 and labelled.any() and not labelled.all():
+        ours, rest = weights[labelled].sum(), weights[~labelled].sum()
+        wanted = label_share / (1.0 - label_share) * rest  # labels' total weight for that share
+        if ours < wanted:
+            weights[labelled] *= wanted / ours
+    return weights
 
 
 def plan_epoch(
@@ -190,7 +205,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
 
     def __init__(
         self, sources: Sources, *, tile: int, crops: int, seed: int, composite: float,
-        groups: int | None = None, augment: bool = True, small: float = 0.0,
+        groups: int | None = None, augment: bool = True, small: float = 0.0, label_share: float = 0.0,
     ) -> None:
         self.sources = sources
         self.tile = tile
@@ -200,7 +215,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         self.groups = groups
         self.augment = augment
         self.small = small
-        self.weights = pair_weights(sources.train)
+        self.weights = pair_weights(sources.train, label_share)
         self.epoch = -1
         self.plan: list[tuple[str, int]] = []
         self._cached: tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray, tuple[Box, ...]]] | None = None

@@ -153,7 +153,7 @@ class _Run:
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.dataset = TileDataset(self.sources, tile=config.tile, crops=config.crops, seed=config.seed,
                                    composite=config.composite, groups=config.epoch_pairs,
-                                   small=config.small_crops)
+                                   small=config.small_crops, label_share=config.label_share)
         self.dataset.set_epoch(0)
         self.steps_per_epoch = ShardSampler(len(self.dataset), config.batch, rank=dist.rank, world=dist.world).steps()
         if self.steps_per_epoch == 0:
@@ -425,6 +425,7 @@ class _Run:
             "world": self.dist.world, "amp": self.precision,
             "tile": cfg.tile, "batch": cfg.batch, "lr": cfg.lr, "seed": cfg.seed, "composite": cfg.composite,
             "small_crops": cfg.small_crops,
+            "label_share": cfg.label_share,
             "crops": cfg.crops, "torch": torch.__version__,
             "manifest_sha256": {str(p): _file_digest(Path(p) / MANIFEST) for p in cfg.data},
         }
