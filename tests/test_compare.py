@@ -332,3 +332,24 @@ def test_cards_pushed_down_are_one_shift_where_they_start(
         run = compare_paths(tmp_path / "ref", tmp_path / "taller", get_judge("unet", level=level, device="cpu"))
         (pair,) = run.pairs
         assert pair.verdict is Verdict.PASS and pair.regions == () and pair.changes == (), (level, pair.regions)
+
+
+@pytest.mark.browser
+def test_a_card_whose_background_changed_in_one_channel_fails_strict_only(
+    browser: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 4: the second card's background from #f1faee to #f1fab0 (blue channel only,
+    62 levels): the shipped network let such colour changes pass at strict."""
+    from layoutcheck.judges import get_judge
+
+    monkeypatch.delenv("LAYOUTCHECK_MODEL", raising=False)  # the shipped model
+    (tmp_path / "ref").mkdir(), (tmp_path / "new").mkdir()
+    _shoot(browser, tmp_path / "ref" / "pricing.png")
+    _shoot(browser, tmp_path / "new" / "pricing.png", ".card:nth-child(2){background:#f1fab0}")
+    strict = compare_paths(tmp_path / "ref", tmp_path / "new", get_judge("unet", level="strict", device="cpu"))
+    (pair,) = strict.pairs
+    assert pair.verdict is Verdict.FAIL and pair.regions
+    assert all(r.element is not None and "card" in r.element for r in pair.regions), pair.regions
+    layout = compare_paths(tmp_path / "ref", tmp_path / "new", get_judge("unet", level="layout", device="cpu"))
+    (pair,) = layout.pairs
+    assert pair.verdict is Verdict.PASS and pair.changes

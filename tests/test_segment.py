@@ -448,3 +448,19 @@ def test_a_page_end_at_most_two_rows_shorter_passes(
     for gone, fails in ((2, False), (4, True)):
         result = judge.judge(ref, ref[:-gone])
         assert any(r.kind == "size" for r in result.regions) is fails, (gone, result.regions)
+
+
+def test_a_flat_area_that_changed_colour_fails_strict_and_is_a_change_at_layout(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 4: a colour change of one channel fails at strict even when the network
+    sees nothing; at layout it is reported as a change, not a failure."""
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    ref = page_like(640, 480)
+    cand = ref.copy()
+    cand[160:200, 320:380, 0] = 90  # the card's red channel: 30 -> 90
+    for level in ("strict", "layout"):
+        result = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32").judge(ref, cand)
+        found = result.regions if level == "strict" else result.changes
+        assert [(r.kind, r.x, r.y) for r in found] == [("change", 320, 160)], (level, found)
+        assert (result.regions == ()) is (level == "layout")

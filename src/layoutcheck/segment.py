@@ -44,6 +44,7 @@ from layoutcheck.align import (
 )
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import ModelError
+from layoutcheck.flat_changes import flat_changes
 from layoutcheck.judgement import Judgement
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
@@ -286,7 +287,10 @@ class UNetJudge:
     region of kind ``shift`` where it starts, and rows with content that appeared or vanished go
     to the network, except content gone past the end of a candidate that got shorter (no
     candidate row can show it): a region of kind ``size`` over the candidate's bottom rows,
-    failing at both levels. Rows pushed out of a candidate at least as tall as the reference left
+    failing at both levels. A flat area that changed colour (:mod:`flat_changes`: off every edge in
+    both screenshots, one channel changed by 48 levels or more, 64 pixels or more) is a ``change``
+    whatever the network says: failing at ``strict``, reported at ``layout``. Rows pushed out of a
+    candidate at least as tall as the reference left
     the frame because rows were inserted above them (judged there), and neither they nor a page
     end at most :data:`SHIFT_TOLERANCE` rows shorter fail. At
     ``layout``, the real changes that do not fail
@@ -368,17 +372,21 @@ class UNetJudge:
                 if not seam.filler and seam.y >= candidate.shape[0] and shorter and -seam.rows > SHIFT_TOLERANCE
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
+        # A flat area that changed colour is a change, whatever the network says (flat_changes).
+        flats = [Region(*box, score=1.0, kind=CLASS_NAMES[1]) for box in flat_changes(reference, candidate)]
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
             nothing = Judgement(regions=(), diff_pixels=0, overlay=None)
-            return _with_shifts(nothing, shifts, self.level, candidate.shape, lost)
+            return _with_shifts(nothing, shifts + flats, self.level, candidate.shape, lost)
 
         runner = self.runner()
         maps = _Maps(candidate.shape[:2], self.level, self.threshold, self.extent)
         _run_runner(runner, ref, candidate, plan, batch=self.batch, sink=maps.write)
         del ref  # the aligned copy: not needed for the regions
         judgement = maps.judgement(gap=self.gap, min_pixels=self.min_pixels)
-        return _with_shifts(judgement, shifts, self.level, candidate.shape, lost)
+        seen = [(r.x, r.y, r.w, r.h) for r in (*judgement.regions, *judgement.changes)]
+        flats = [r for r in flats if not _within_any((r.x, r.y, r.w, r.h), seen, self.gap)]  # not twice
+        return _with_shifts(judgement, shifts + flats, self.level, candidate.shape, lost)
 
     def runner(self) -> Runner:
         """The loaded network this judge runs (loaded once per process; see :func:`runtime.get_runner`).
