@@ -114,6 +114,16 @@ def test_mark_benign_with_the_key(session: tuple[Session, str]) -> None:
     assert not s.errors
 
 
+def test_mark_changed_not_broken_with_the_key(session: tuple[Session, str]) -> None:
+    s, pair_id = session
+    page = s.open(pair_id)
+    page.keyboard.press("c")
+    page.wait_for_selector("#message.ok", timeout=10000)
+    (sample,) = read_manifest(s.root)
+    assert sample.kind == "change" and sample.classes == (1,) and sample.source == "label"
+    assert not s.errors
+
+
 def test_undo_redo_and_tools(session: tuple[Session, str]) -> None:
     s, pair_id = session
     page = s.open(pair_id)

@@ -76,6 +76,29 @@ def test_benign_and_conflict(served: tuple[Any, Path, str]) -> None:
     assert r.status_code == 200 and r.get_json()["pair"]["revision"] == 2
 
 
+def test_changed_not_broken_saves_a_change_mask_where_the_pair_differs(served: tuple[Any, Path, str]) -> None:
+    """A layout-level false alarm is a change that broke nothing: class 1 where the screenshots
+    differ, so that a fine-tune passes it at layout and still fails it at strict (a "No defect"
+    label would teach strict to pass it too)."""
+    from layoutcheck.dataset import load_sample
+    from layoutcheck.imageio import load_image
+    from layoutcheck.label.store import CHANGE_REACH, differing
+
+    client, root, pair_id = served
+    r = client.post(f"/api/pairs/{pair_id}/change?revision=0", headers=AUTH)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["pair"]["kind"] == "change" and r.get_json()["labeled"] == 1
+    (sample,) = read_manifest(root)
+    assert sample.kind == "change" and sample.classes == (1,) and sample.source == "label" and sample.boxes
+    _, cand, mask = load_sample(root, sample)
+    ref = load_image(root / sample.reference)
+    differs = differing(ref, cand)
+    assert differs.any() and (mask[differs] == 1).all() and set(np.unique(mask).tolist()) == {0, 1}
+    assert mask.sum() <= (differs.sum() + 1) * (2 * CHANGE_REACH + 1) ** 2  # near what differs, not the page
+    assert client.post("/api/pairs/nope/change", headers=AUTH).status_code == 404
+    assert client.post(f"/api/pairs/{pair_id}/change?revision=0", headers=AUTH).status_code == 409  # a stale tab
+
+
 def test_every_api_request_needs_the_token(served: tuple[Any, Path, str]) -> None:
     client, root, pair_id = served
     assert client.get("/api/pairs").status_code == 403

@@ -32,7 +32,7 @@ from layoutcheck.dataset import CLASS_NAMES, NUM_CLASSES
 from layoutcheck.errors import InputError, LayoutcheckError
 from layoutcheck.imageio import encode_png, load_image
 from layoutcheck.label.predict import Predictor
-from layoutcheck.label.store import LabelConflict, LabelStore, UnknownPair, UnsafePath
+from layoutcheck.label.store import LabelConflict, LabelStore, UnknownPair, UnsafePath, change_mask, differing
 
 TOKEN_HEADER = "X-Layoutcheck-Token"
 MAX_UPLOAD = 64 * 1024 * 1024  # bytes: a 1280 x 16000 mask is ~1-3 MB as PNG
@@ -160,6 +160,14 @@ def create_app(store: LabelStore, *, token: str, predictor: Predictor | None = N
         entry = store.save(pair_id, mask, base_revision=_int_arg("revision"), force=_flag("force"))
         return _saved(entry)
 
+    @app.post("/api/pairs/<pair_id>/change")
+    def save_change(pair_id: str) -> Response:
+        store.get(pair_id)  # an unknown pair: 404 before any image is read
+        mask = change_mask(load_image(store.image_path(pair_id, "reference")),
+                           load_image(store.image_path(pair_id, "candidate")))
+        entry = store.save(pair_id, mask, base_revision=_int_arg("revision"), force=_flag("force"))
+        return _saved(entry)
+
     @app.post("/api/pairs/<pair_id>/skip")
     def skip(pair_id: str) -> Response:
         entry = store.skip(pair_id)
@@ -272,15 +280,8 @@ def _diff_png(store: LabelStore, pair_id: str) -> bytes:
     """The candidate dimmed, with the pixels that differ from the reference in magenta."""
     ref = load_image(store.image_path(pair_id, "reference"))
     cand = load_image(store.image_path(pair_id, "candidate"))
-    h, w = cand.shape[:2]
-    common = ref[:h, :w]
     out = (cand.astype(np.uint16) // 3 + 170).astype(np.uint8)  # (H, W, 3): faded
-    ch, cw = common.shape[:2]
-    differs = np.zeros((h, w), dtype=bool)  # (H, W)
-    differs[:ch, :cw] = (np.abs(common.astype(np.int16) - cand[:ch, :cw].astype(np.int16)).max(axis=2) > 8)
-    differs[ch:, :] = True
-    differs[:, cw:] = True
-    out[differs] = (230, 0, 160)
+    out[differing(ref, cand)] = (230, 0, 160)
     return encode_png(out)
 
 

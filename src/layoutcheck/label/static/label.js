@@ -576,6 +576,19 @@
     }
   }
 
+  async function changed(force) {
+    if (!state.pair) return;
+    const pair = state.pair;
+    try {
+      const data = await api(`/api/pairs/${encodeURIComponent(pair.id)}/change?revision=${pair.revision}${force ? "&force=1" : ""}`,
+        { method: "POST" });
+      afterSave(data, "changed, not broken:");
+      if (!$("advance").checked) open(state.index);  // show the mask the server made
+    } catch (err) {
+      if (err.status === 409) conflict(err, changed); else say(`not saved: ${err.message}`, "error");
+    }
+  }
+
   async function skip() {
     if (!state.pair) return;
     if (state.changed && !confirm("Skip and drop the unsaved changes?")) return;
@@ -615,6 +628,7 @@
   $("zoom-fit").addEventListener("click", fit);
   $("save").addEventListener("click", () => save(false));
   $("benign").addEventListener("click", () => benign(false));
+  $("change").addEventListener("click", () => changed(false));
   $("skip").addEventListener("click", skip);
   $("show-regions").addEventListener("change", () => { if (state.pair) drawRegions(); });
 
@@ -628,7 +642,7 @@
     const actions = {
       b: () => setTool("brush"), e: () => setTool("eraser"), r: () => setTool("rect"), f: () => setTool("fill"),
       h: () => setTool("pan"), "[": () => setSize(state.size - 2), "]": () => setSize(state.size + 2),
-      s: () => save(false), n: () => benign(false), k: () => skip(),
+      s: () => save(false), n: () => benign(false), c: () => changed(false), k: () => skip(),
       v: () => setView(VIEWS[(VIEWS.indexOf(state.view) + 1) % VIEWS.length]),
       "+": () => zoomAt(1.25, pane.clientWidth / 2, pane.clientHeight / 2), "=": () => zoomAt(1.25, pane.clientWidth / 2, pane.clientHeight / 2),
       "-": () => zoomAt(0.8, pane.clientWidth / 2, pane.clientHeight / 2), "0": fit,
