@@ -57,25 +57,23 @@ def judges(models: list[str]) -> dict[str, Any]:
     return out
 
 
-#: A font-stack pair whose element boxes moved by more than this (CSS px) re-flowed its text.
-REFLOW_PX = 2.0
-
-
 def family(sample: Any) -> str:
-    """The benign pair's noise family; font stacks split by whether the text re-flowed.
+    """The pair's noise family; font stacks split by whether the text re-flowed.
 
     Another font (or another hinting) can change text widths enough to re-wrap lines and move
     what follows; the DOM says so (``layout_moved_px``, the largest element-box move the generator
-    measured). Both kinds are benign at both levels (docs/dataset.md, *Font stacks at the strict
-    level*), but they are not equally hard: re-flowed text looks like a copy edit that re-wrapped.
+    measured). The rule (docs/dataset.md, *Font stacks*): a font stack that left every box in
+    place is noise at both levels; one that re-flowed text is a change, failing at strict and
+    passing at layout. Sets made before the rule label both benign; this split shows them apart.
     """
+    from layoutcheck.synth.machine_noise import reflowed
+
     p = sample.params or {}
     if str(p.get("noise", "")).startswith("taller") or p.get("noise") == "taller":
         return "taller"
     name = str(p.get("noise_family") or p.get("noise") or p.get("mutation") or "other")
     if name == "font-stack":
-        moved = p.get("layout_moved_px")
-        return "font-stack, text re-flowed" if moved is not None and moved > REFLOW_PX else "font-stack, same layout"
+        return "font-stack, text re-flowed" if reflowed(p) else "font-stack, same layout"
     return name
 
 

@@ -132,3 +132,18 @@ def test_real_pages_are_counted_apart_and_may_be_taller(tmp_path: Path) -> None:
     assert s["by_source"]["realpage"] == {"samples": 1, "pages": 1, "kind": {"benign": 1}, "split": {"val": 1},
                                           "split_kind": {"val/benign": 1}}
     assert s["by_source"]["synth"]["samples"] == 3
+
+
+def test_change_mask_covers_what_differs_and_rows_past_the_reference() -> None:
+    from layoutcheck.dataset import CHANGE_REACH, change_mask, differing
+
+    ref = np.full((40, 30, 3), 255, np.uint8)
+    cand = ref.copy()
+    cand[10:12, 5:9] = 0  # a word moved here
+    cand[20, 20, 1] = 255 - 8  # within the tolerance: not a difference
+    mask = change_mask(ref, cand)
+    assert mask.dtype == np.uint8 and set(np.unique(mask).tolist()) == {0, 1}
+    ys, xs = np.nonzero(mask)
+    assert (ys.min(), ys.max(), xs.min(), xs.max()) == (10 - CHANGE_REACH, 11 + CHANGE_REACH, 5 - CHANGE_REACH, 8 + CHANGE_REACH)
+    taller = np.concatenate([cand, np.full((5, 30, 3), 255, np.uint8)])  # 5 rows the reference lacks
+    assert differing(ref, taller)[40:].all() and change_mask(ref, taller).shape == (45, 30)

@@ -82,7 +82,7 @@ def test_changed_not_broken_saves_a_change_mask_where_the_pair_differs(served: t
     label would teach strict to pass it too)."""
     from layoutcheck.dataset import load_sample
     from layoutcheck.imageio import load_image
-    from layoutcheck.label.store import CHANGE_REACH, differing
+    from layoutcheck.dataset import CHANGE_REACH, differing
 
     client, root, pair_id = served
     r = client.post(f"/api/pairs/{pair_id}/change?revision=0", headers=AUTH)

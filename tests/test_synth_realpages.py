@@ -250,3 +250,15 @@ def test_cli_stats_print_real_pages_apart(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert " realpage: 1 samples from 1 pages; val/benign 1" in result.output
     assert "    synth: 1 samples from 1 pages; train/benign 1" in result.output
+
+
+def test_a_font_stack_that_moved_boxes_re_flowed_its_text() -> None:
+    """docs/dataset.md, *Font stacks*: more than REFLOW_PX of box movement is a change, not noise."""
+    from layoutcheck.synth.machine_noise import REFLOW_PX, reflowed
+
+    stack = {"noise_family": "font-stack"}
+    assert reflowed({**stack, "layout_moved_px": REFLOW_PX + 0.5})
+    assert not reflowed({**stack, "layout_moved_px": REFLOW_PX})
+    assert not reflowed({**stack, "layout_moved_px": -1.0})  # the DOMs differed: not measured
+    assert not reflowed({"noise_family": "chromium-flag", "layout_moved_px": 40.0})
+    assert not reflowed({"noise_family": "font-stack"})

@@ -299,3 +299,31 @@ def stats(root: Path) -> dict[str, Any]:
             for group in [[s for s in samples if s.source == src]]
         },
     }
+
+
+#: Pixels within this many of a difference belong to a change mask made from the pixels
+#: (:func:`change_mask`): glyph gaps and anti-aliased rims of what changed are part of the change.
+CHANGE_REACH = 3
+#: A channel must differ by more than this (out of 255) for a pixel to differ.
+DIFF_TOL = 8
+
+
+def differing(reference: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+    """``(H, W)`` bool over the candidate: a channel differs by more than :data:`DIFF_TOL`; rows
+    and columns past the reference's end differ."""
+    h, w = candidate.shape[:2]
+    common = reference[:h, :w]
+    ch, cw = common.shape[:2]
+    out = np.ones((h, w), dtype=bool)
+    out[:ch, :cw] = np.abs(common.astype(np.int16) - candidate[:ch, :cw]).max(axis=2) > DIFF_TOL
+    return out
+
+
+def change_mask(reference: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+    """``(H, W)`` uint8 over the candidate: class 1 (a change that breaks nothing) wherever the
+    pair differs, within :data:`CHANGE_REACH` pixels; 0 elsewhere. A reviewer's "Changed, not
+    broken", and the label of a font stack that re-flowed text."""
+    from scipy import ndimage
+
+    reach = ndimage.binary_dilation(differing(reference, candidate), iterations=CHANGE_REACH)
+    return reach.astype(np.uint8) * CLASS_IDS["change"]

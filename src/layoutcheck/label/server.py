@@ -28,11 +28,11 @@ from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from layoutcheck.dataset import CLASS_NAMES, NUM_CLASSES
+from layoutcheck.dataset import CLASS_NAMES, NUM_CLASSES, change_mask, differing
 from layoutcheck.errors import InputError, LayoutcheckError
 from layoutcheck.imageio import encode_png, load_image
 from layoutcheck.label.predict import Predictor
-from layoutcheck.label.store import LabelConflict, LabelStore, UnknownPair, UnsafePath, change_mask, differing
+from layoutcheck.label.store import LabelConflict, LabelStore, UnknownPair, UnsafePath
 
 TOKEN_HEADER = "X-Layoutcheck-Token"
 MAX_UPLOAD = 64 * 1024 * 1024  # bytes: a 1280 x 16000 mask is ~1-3 MB as PNG

@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 
 from layoutcheck.dataset import (
-    CLASS_IDS,
     MANIFEST,
     NUM_CLASSES,
     SPLITS,
@@ -514,29 +513,3 @@ def add_from_report(report: Path, pair: str, to: Path, *, split: str = "train") 
         atomic_write_bytes(to / QUEUE, json.dumps(data, indent=1).encode("utf-8"))
     return entry
 
-
-#: Pixels within this many of a difference belong to a "changed, not broken" mask: glyph gaps and
-#: anti-aliased rims of what changed are part of the change.
-CHANGE_REACH = 3
-#: A channel must differ by more than this (out of 255) for a pixel to differ.
-DIFF_TOL = 8
-
-
-def differing(reference: np.ndarray, candidate: np.ndarray) -> np.ndarray:
-    """``(H, W)`` bool over the candidate: a channel differs by more than :data:`DIFF_TOL`; rows
-    and columns past the reference's end differ."""
-    h, w = candidate.shape[:2]
-    common = reference[:h, :w]
-    ch, cw = common.shape[:2]
-    out = np.ones((h, w), dtype=bool)
-    out[:ch, :cw] = np.abs(common.astype(np.int16) - candidate[:ch, :cw]).max(axis=2) > DIFF_TOL
-    return out
-
-
-def change_mask(reference: np.ndarray, candidate: np.ndarray) -> np.ndarray:
-    """``(H, W)`` uint8: class 1 (a change that breaks nothing) wherever the pair differs, within
-    :data:`CHANGE_REACH` pixels; 0 elsewhere. What "Changed, not broken" saves."""
-    from scipy import ndimage
-
-    reach = ndimage.binary_dilation(differing(reference, candidate), iterations=CHANGE_REACH)
-    return reach.astype(np.uint8) * CLASS_IDS["change"]

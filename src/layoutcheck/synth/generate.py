@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from layoutcheck.dataset import MANIFEST, SPLITS, DatasetWriter, iter_manifest, split_for
+from layoutcheck.dataset import MANIFEST, SPLITS, DatasetWriter, change_mask, iter_manifest, split_for
 from layoutcheck.errors import CaptureError, InputError
 
 #: What a sample is made of, by share (defects rendered under image noise included).
@@ -282,8 +282,12 @@ class _Worker:
         made = machine_noise.make(name, page, reference, options, rng, browsers=self.variants, load=self._load(job))
         if made is None:
             return None
-        return mutations.MutatedShot(candidate=made.candidate, mask=np.zeros(made.candidate.shape[:2], np.uint8),
-                                     kind="benign", mutation=name, boxes=(), params=made.params)
+        if machine_noise.reflowed(made.params):  # text re-flowed: a change, not noise (docs/dataset.md)
+            mask = change_mask(reference, made.candidate)
+        else:
+            mask = np.zeros(made.candidate.shape[:2], np.uint8)
+        return mutations.MutatedShot(candidate=made.candidate, mask=mask, kind="benign", mutation=name, boxes=(),
+                                     params=made.params)
 
     def _make_sample(self, page: Any, reference: np.ndarray, job: Job, sid: str, options: Any) -> None:
         from layoutcheck.synth import machine_noise, mutations, noise

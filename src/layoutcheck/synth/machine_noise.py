@@ -10,7 +10,10 @@ benign pair (mask all 0):
   sub-pixel order, or aliases a family name (``sans-serif``, ``Arial``, ``serif``...) to another
   installed font. Text may re-wrap: the largest box displacement is recorded
   (``params.layout_moved_px``) and the pair keeps ``params.noise_family: "font-stack"`` so that
-  calibration and evaluation can treat font stacks apart (docs/dataset.md states the rule).
+  calibration and evaluation can treat font stacks apart. A font stack that moved a box by more
+  than :data:`REFLOW_PX` re-flowed text (:func:`reflowed`): the generator labels it a change
+  (class 1 where the screenshots differ), one that moved none is noise (docs/dataset.md states
+  the rule and why).
 * ``page-translate``: the whole page drawn 0.2–0.7 px right/down (``html{transform:...}``).
 * ``taller``: a 1–2 px transparent top border on ``body`` (or ``html`` when the border stops a
   margin from collapsing): the page moves down and becomes 1–2 px taller, so reference and
@@ -41,6 +44,17 @@ from layoutcheck.imageio import decode_image
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
+
+
+#: A font stack whose element boxes moved by more than this (CSS px) re-flowed its text.
+REFLOW_PX = 2.0
+
+
+def reflowed(params: dict[str, Any]) -> bool:
+    """Whether a machine-noise pair's font stack re-flowed text (see the module docstring); a DOM
+    that differed between the two browsers (``layout_moved_px`` -1) was not measured: no."""
+    moved = params.get("layout_moved_px")
+    return params.get("noise_family") == "font-stack" and moved is not None and moved > REFLOW_PX
 
 
 @dataclass(frozen=True)

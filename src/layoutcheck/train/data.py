@@ -53,14 +53,12 @@ from torch.utils.data import Dataset, Sampler
 from torchvision import tv_tensors  # type: ignore[import-untyped]
 from torchvision.transforms.v2 import functional as TF  # type: ignore[import-untyped]
 
-from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
+from layoutcheck.dataset import DIFF_TOL, FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.elements import ElementBox
 from layoutcheck.errors import InputError
 
 #: Share of tiles centred near a labelled box (when the pair has one).
 BOX_P = 0.7
-#: A pixel differs when some channel differs by more than this (the judge's gate tolerance).
-DIFF_TOL = 8
 #: Share of tiles cut at another scale, and the scale range (log-uniform).
 SCALE_P = 0.5
 SCALE_RANGE = (0.8, 1.25)
