@@ -104,23 +104,16 @@ def test_paint_class_save_reload(session: tuple[Session, str]) -> None:
     assert not s.errors
 
 
-def test_mark_benign_with_the_key(session: tuple[Session, str]) -> None:
+@pytest.mark.parametrize(("key", "kind", "classes"), [("n", "benign", ()), ("c", "change", (1,))])
+def test_mark_benign_or_changed_not_broken_with_the_key(
+    session: tuple[Session, str], key: str, kind: str, classes: tuple[int, ...]
+) -> None:
     s, pair_id = session
     page = s.open(pair_id)
-    page.keyboard.press("n")
+    page.keyboard.press(key)
     page.wait_for_selector("#message.ok", timeout=10000)
     (sample,) = read_manifest(s.root)
-    assert sample.kind == "benign" and sample.classes == () and sample.source == "label"
-    assert not s.errors
-
-
-def test_mark_changed_not_broken_with_the_key(session: tuple[Session, str]) -> None:
-    s, pair_id = session
-    page = s.open(pair_id)
-    page.keyboard.press("c")
-    page.wait_for_selector("#message.ok", timeout=10000)
-    (sample,) = read_manifest(s.root)
-    assert sample.kind == "change" and sample.classes == (1,) and sample.source == "label"
+    assert sample.kind == kind and sample.classes == classes and sample.source == "label"
     assert not s.errors
 
 

@@ -562,32 +562,22 @@
     }
   }
 
-  async function benign(force) {
+  // A label the server makes from the pair itself: "benign" (all 0) or "change" (class 1 where it differs).
+  async function saveMade(action, what, force) {
     if (!state.pair) return;
     const pair = state.pair;
     try {
-      const data = await api(`/api/pairs/${encodeURIComponent(pair.id)}/benign?revision=${pair.revision}${force ? "&force=1" : ""}`,
+      const data = await api(`/api/pairs/${encodeURIComponent(pair.id)}/${action}?revision=${pair.revision}${force ? "&force=1" : ""}`,
         { method: "POST" });
-      state.mask.fill(0);
-      redrawAll();
-      afterSave(data, "no defect:");
+      if (action === "benign") { state.mask.fill(0); redrawAll(); }
+      afterSave(data, what);
+      if (action === "change" && !$("advance").checked) open(state.index);  // show the mask the server made
     } catch (err) {
-      if (err.status === 409) conflict(err, benign); else say(`not saved: ${err.message}`, "error");
+      if (err.status === 409) conflict(err, (again) => saveMade(action, what, again)); else say(`not saved: ${err.message}`, "error");
     }
   }
-
-  async function changed(force) {
-    if (!state.pair) return;
-    const pair = state.pair;
-    try {
-      const data = await api(`/api/pairs/${encodeURIComponent(pair.id)}/change?revision=${pair.revision}${force ? "&force=1" : ""}`,
-        { method: "POST" });
-      afterSave(data, "changed, not broken:");
-      if (!$("advance").checked) open(state.index);  // show the mask the server made
-    } catch (err) {
-      if (err.status === 409) conflict(err, changed); else say(`not saved: ${err.message}`, "error");
-    }
-  }
+  const benign = (force) => saveMade("benign", "no defect:", force);
+  const changed = (force) => saveMade("change", "changed, not broken:", force);
 
   async function skip() {
     if (!state.pair) return;
