@@ -287,13 +287,12 @@ class UNetJudge:
     region of kind ``shift`` where it starts, and rows with content that appeared or vanished go
     to the network, except content gone past the end of a candidate that got shorter (no
     candidate row can show it): a region of kind ``size`` over the candidate's bottom rows,
-    failing at both levels. A flat area that changed colour (:mod:`flat_changes`: off every edge in
-    both screenshots, one channel changed by 48 levels or more, 64 pixels or more) is a ``change``
-    whatever the network says: failing at ``strict``, reported at ``layout``. Rows pushed out of a
-    candidate at least as tall as the reference left
+    failing at both levels. Rows pushed out of a candidate at least as tall as the reference left
     the frame because rows were inserted above them (judged there), and neither they nor a page
-    end at most :data:`SHIFT_TOLERANCE` rows shorter fail. At
-    ``layout``, the real changes that do not fail
+    end at most :data:`SHIFT_TOLERANCE` rows shorter fail. A flat area that changed colour
+    (:mod:`flat_changes`: off every edge in both screenshots, one channel changed by 48 levels or
+    more, 64 pixels or more) is a ``change`` whatever the network says: failing at ``strict``,
+    reported at ``layout``. At ``layout``, the real changes that do not fail
     (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
     ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
     The threshold decides *whether* a region fails; its extent is every pixel connected to that
