@@ -20,7 +20,13 @@ import realpages  # noqa: E402
 
 def test_noise_families_group_benign_pairs() -> None:
     assert realpages.family(SimpleNamespace(params={"noise": "taller:2", "noise_family": "page-css"})) == "taller"
-    assert realpages.family(SimpleNamespace(params={"noise": "fontstack:hinting", "noise_family": "font-stack"})) == "font-stack"
+    stack = {"noise": "fontstack:hintfull", "noise_family": "font-stack"}
+    assert realpages.family(SimpleNamespace(params=stack)) == "font-stack, same layout"
+    assert realpages.family(SimpleNamespace(params={**stack, "layout_moved_px": 1.5})) == "font-stack, same layout"
+    reflowed = SimpleNamespace(params={**stack, "layout_moved_px": 30.0}, kind="benign")
+    assert realpages.family(reflowed) == "font-stack, text re-flowed"
+    assert realpages.kind_by_rule(reflowed) == "change"  # docs/dataset.md: a re-flow is a change
+    assert realpages.kind_by_rule(SimpleNamespace(params=stack, kind="benign")) == "benign"
     assert realpages.family(SimpleNamespace(params={"mutation": "caret"})) == "caret"
 
 
@@ -41,4 +47,4 @@ def test_counts_and_table_on_a_crafted_real_page_set(tmp_path: Path, monkeypatch
     realpages.main()
     table = (tmp_path / "r.md").read_text()
     assert "| defect | 1/1 (100%) |" in table and "| defect located | 1/1 (100%) |" in table
-    assert "| benign: font-stack | 0/1 (0%) |" in table and "proj" in table
+    assert "| benign: font-stack, same layout | 0/1 (0%) |" in table and "proj" in table

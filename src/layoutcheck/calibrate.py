@@ -4,7 +4,9 @@ A network's probabilities are not calibrated out of the box: 0.5 may flag too mu
 noise, or miss faint defects. This module runs the network once per pair (``segment.predict``,
 the judge's own alignment, gate and tiles), then replays the judge's region rule (failing pixels
 ``score > t``, :func:`regions.mask_to_boxes` with the judge's ``gap`` and ``min_pixels``) for every
-threshold of a grid, so each candidate threshold is scored exactly as the judge would decide.
+threshold of a grid, so each candidate threshold is scored exactly as the judge would decide; a
+pair with a flat colour change (:mod:`flat_changes`) fails at strict at every threshold, as in
+the judge.
 
 The pick, per level, maximises a balanced score (Youden's J):
 
@@ -33,6 +35,7 @@ import numpy as np
 
 from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.errors import InputError
+from layoutcheck.flat_changes import flat_changes
 from layoutcheck.regions import corners_overlap, grow_mask, mask_to_boxes
 from layoutcheck.segment import EXTENT
 
@@ -100,12 +103,18 @@ class Tally:
         default_factory=lambda: np.zeros((len(LEVELS), 2, len(GRID)), dtype=np.int64))  # (L, 2, G)
 
     def add(self, probs: np.ndarray, sample: Sample, mask: np.ndarray | None = None, *, gap: int = 8,
-            min_pixels: int = 16, extent: float = EXTENT) -> None:
-        """Count one pair from its ``(C, H, W)`` probabilities (and its ``(H, W)`` class mask)."""
+            min_pixels: int = 16, extent: float = EXTENT, flat: bool = False) -> None:
+        """Count one pair from its ``(C, H, W)`` probabilities (and its ``(H, W)`` class mask).
+
+        ``flat``: the pair has a flat colour change (:func:`flat_changes.flat_changes`), which the
+        judge fails at strict whatever the network says, at every threshold.
+        """
         scores = level_scores(probs)
         k = KINDS.index(sample.kind)
         self.pairs[k] += 1
         for lv, row in pair_hits(scores, sample, gap=gap, min_pixels=min_pixels, extent=extent).items():
+            if flat and lv == "strict":
+                row = np.ones_like(row)
             self.hits[LEVELS.index(lv), k] += row
         if mask is not None:
             for lv, score in scores.items():
@@ -187,7 +196,8 @@ def calibrate(
         h, w = min(ref.shape[0], cand.shape[0]), min(ref.shape[1], cand.shape[1])
         ref, cand = ref[:h, :w], cand[:h, :w]
         probs = predict(model, ref, cand, device=dev)  # (C, H, W)
-        tally.add(probs, sample, gap=gap, min_pixels=min_pixels)  # no pixel counts: not reported here
+        flat = bool(flat_changes(ref, cand))
+        tally.add(probs, sample, gap=gap, min_pixels=min_pixels, flat=flat)  # no pixel counts: not reported here
         if on_pair is not None:
             on_pair(done, len(samples))
     table = tally.table()

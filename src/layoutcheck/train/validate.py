@@ -41,6 +41,7 @@ import torch
 
 from layoutcheck.calibrate import GRID, KINDS, LEVELS, Tally, fixed_subset, pick_threshold
 from layoutcheck.dataset import load_sample
+from layoutcheck.flat_changes import flat_changes
 from layoutcheck.model import ChangeSegmenter
 from layoutcheck.train.data import PairRef, _match_size
 
@@ -81,9 +82,9 @@ def validate(
     dev = str(device) if device.type != "cuda" else f"cuda:{device.index or 0}"
     for pair in pairs[rank::world]:
         ref, cand, mask = load_sample(pair.root, pair.sample)
-        probs = predict(model, _match_size(ref, cand.shape[:2]), cand, tile=tile, overlap=overlap,
-                        device=dev, precision=precision)  # (C, H, W)
-        tally.add(probs, pair.sample, mask, gap=gap, min_pixels=min_pixels)
+        ref = _match_size(ref, cand.shape[:2])
+        probs = predict(model, ref, cand, tile=tile, overlap=overlap, device=dev, precision=precision)  # (C, H, W)
+        tally.add(probs, pair.sample, mask, gap=gap, min_pixels=min_pixels, flat=bool(flat_changes(ref, cand)))
     if world > 1:
         total = torch.from_numpy(tally.as_vector()).to(device)  # (N,) float64
         torch.distributed.all_reduce(total)
