@@ -362,14 +362,19 @@ def _quiet_forward(self: ChangeSegmenter, reference: torch.Tensor, candidate: to
     return logits
 
 
+def _quiet_judge(model: Path, monkeypatch: pytest.MonkeyPatch, level: str) -> UNetJudge:
+    """A judge whose network sees nothing (:func:`_quiet_forward`), at fp32."""
+    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
+    return UNetJudge(model_path=model, level=level, device="cpu", precision="fp32")
+
+
 @pytest.mark.parametrize("level", ["strict", "layout"])
 def test_content_that_vanishes_at_the_bottom_fails_at_both_levels(
     tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
     """Regression: the reference's last rows held content the candidate has no rows to show against,
     and the pair passed at both levels (before alignment it failed as a size band)."""
-    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
-    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    judge = _quiet_judge(tiny_file, monkeypatch, level)
     cand = page_like(640, 480)
     banner = np.full((60, 640, 3), 255, np.uint8)
     banner[15:45, 40:400] = (200, 40, 40)  # a block of content below the old end of the page
@@ -385,8 +390,7 @@ def test_content_that_vanishes_at_the_bottom_fails_at_both_levels(
 def test_background_that_vanishes_at_the_bottom_is_a_pure_shift(
     tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
-    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
-    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    judge = _quiet_judge(tiny_file, monkeypatch, level)
     cand = page_like(640, 480)  # ends in white rows
     blank = np.full((40, 640, 3), 255, np.uint8)
     one = judge.judge(np.concatenate([cand, blank[:2]]), cand)  # 2 px shorter: within the tolerance
@@ -421,8 +425,7 @@ def test_a_same_height_shot_of_a_page_moved_down_has_no_size_band(
     """Regression: a viewport-high shot of a page moved down by k rows (blank rows inserted at the
     top) lost its last k rows past the frame, and they failed as a ``size`` band at both levels,
     even for k = 1 or 2 (real pages: a 1 px border at the top, a 2 px scroll offset)."""
-    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
-    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    judge = _quiet_judge(tiny_file, monkeypatch, level)
     ref = page_like(640, 480)
     ref[472:480, 20:300] = np.arange(40, 200, 20, dtype=np.uint8)[:, None, None]  # no row repeats the one above
     # (the last rows hold content, which the shift pushes out of the frame)
@@ -441,8 +444,7 @@ def test_a_same_height_shot_of_a_page_moved_down_has_no_size_band(
 def test_a_page_end_at_most_two_rows_shorter_passes(
     tiny_file: Path, monkeypatch: pytest.MonkeyPatch, level: str
 ) -> None:
-    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
-    judge = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32")
+    judge = _quiet_judge(tiny_file, monkeypatch, level)
     ref = page_like(640, 480)
     ref[472:480, 20:300] = np.arange(40, 200, 20, dtype=np.uint8)[:, None, None]  # the last rows hold content
     for gone, fails in ((2, False), (4, True)):
@@ -455,12 +457,11 @@ def test_a_flat_area_that_changed_colour_fails_strict_and_is_a_change_at_layout(
 ) -> None:
     """Issue 13, item 4: a colour change of one channel fails at strict even when the network
     sees nothing; at layout it is reported as a change, not a failure."""
-    monkeypatch.setattr(ChangeSegmenter, "forward", _quiet_forward)
     ref = page_like(640, 480)
     cand = ref.copy()
     cand[160:200, 320:380, 0] = 90  # the card's red channel: 30 -> 90
     for level in ("strict", "layout"):
-        result = UNetJudge(model_path=tiny_file, level=level, device="cpu", precision="fp32").judge(ref, cand)
+        result = _quiet_judge(tiny_file, monkeypatch, level).judge(ref, cand)
         found = result.regions if level == "strict" else result.changes
         assert [(r.kind, r.x, r.y) for r in found] == [("change", 320, 160)], (level, found)
         assert (result.regions == ()) is (level == "layout")

@@ -512,4 +512,3 @@ def add_from_report(report: Path, pair: str, to: Path, *, split: str = "train") 
         data = {"version": 1, "pairs": [e.queue_dict() for e in pending]}
         atomic_write_bytes(to / QUEUE, json.dumps(data, indent=1).encode("utf-8"))
     return entry
-

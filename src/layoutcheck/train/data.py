@@ -23,11 +23,11 @@ A tile
     benign pair: rendering noise, a false alarm a reviewer marked) is centred, with the same
     probability, on a random pixel where the two screenshots differ by more than
     :data:`DIFF_TOL`: the noise the network must learn to pass is where the pair differs, and a
-    uniform crop of a tall page mostly lands where nothing does. Half the tiles are cut at a scale of 0.8-1.25 and resized to the
-    tile (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference,
-    candidate and mask share every geometric step (``tv_tensors.Image`` / ``tv_tensors.Mask``
-    through ``torchvision.transforms.v2``; masks resize nearest). The candidate alone may get one
-    benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel resampling,
+    uniform crop of a tall page mostly lands where nothing does. Half the tiles are cut at a
+    scale of 0.8-1.25 and resized to the tile (the other half keep screenshot pixels 1:1); half
+    are flipped horizontally. Reference, candidate and mask share every geometric step
+    (``tv_tensors.Image`` / ``tv_tensors.Mask`` through ``torchvision.transforms.v2``; masks
+    resize nearest). The candidate alone may get one benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel resampling,
     hinting jitter; mask unchanged).
 
 Small screenshots (``small``, off by default)
@@ -53,7 +53,7 @@ from torch.utils.data import Dataset, Sampler
 from torchvision import tv_tensors  # type: ignore[import-untyped]
 from torchvision.transforms.v2 import functional as TF  # type: ignore[import-untyped]
 
-from layoutcheck.dataset import DIFF_TOL, FIRST_DEFECT, Sample, load_sample, read_manifest
+from layoutcheck.dataset import DIFF_TOL, FIRST_DEFECT, Sample, differing, load_sample, read_manifest
 from layoutcheck.elements import ElementBox
 from layoutcheck.errors import InputError
 
@@ -293,7 +293,7 @@ def page_elements(path: Path) -> tuple[ElementBox, ...]:
 
 def differing_pixels(ref: np.ndarray, cand: np.ndarray) -> np.ndarray:
     """Flat indices of the pixels where a channel differs by more than :data:`DIFF_TOL`: ``(n,)``."""
-    return np.flatnonzero(np.abs(ref.astype(np.int16) - cand).max(axis=2) > DIFF_TOL)
+    return np.flatnonzero(differing(ref, cand))
 
 
 def cut_tile(
