@@ -5,9 +5,11 @@ pairs of a real-page dataset (``synth --realpages``) and a generated val set:
 
 * the labelled pairs (``--labelled ID``: false alarms brought in with ``label --add`` and saved as
   "No defect" or "Changed, not broken");
-* the held-out pairs of the same family: the font stacks not labelled, split as
-  docs/dataset.md's rule splits them (text re-flowed: a change, wanted failing at strict and
-  passing at layout; same layout: noise, wanted passing at both);
+* the held-out pairs of the same family (``--family NAME``: a noise family, noise or mutation;
+  by default the font stacks, split as docs/dataset.md's rule splits them: text re-flowed is a
+  change, wanted failing at strict and passing at layout; same layout is noise, wanted passing
+  at both), those of the projects the labels came from apart from those of the val and test
+  projects;
 * what must not be lost: the real-page changes and defects of the val and test splits (projects
   no model trained on) and the generated val pairs, by kind.
 
@@ -36,17 +38,27 @@ def main() -> None:
     parser.add_argument("--synth-val", type=Path, required=True)
     parser.add_argument("--model", action="append", required=True, metavar="NAME=PATH")
     parser.add_argument("--labelled", action="append", default=[], metavar="ID")
+    parser.add_argument("--family", action="append", default=[], metavar="NAME",
+                        help="the held-out family: pairs whose noise family, noise or mutation is NAME "
+                             "(default: the font stacks, split by the rule)")
     args = parser.parse_args()
     from layoutcheck.compare import compare_pair
     from layoutcheck.dataset import read_manifest
     from layoutcheck.judges import get_judge
 
+    real = read_manifest(args.real)
+    unknown = set(args.labelled) - {s.id for s in real}
+    if unknown:
+        parser.error(f"--labelled: no pair {', '.join(sorted(unknown))} in {args.real}")
+    families = set(args.family) or {"font-stack, same layout", "font-stack, text re-flowed"}
     pairs = []
-    for s in read_manifest(args.real):
+    for s in real:
+        names = {family(s), s.params.get("noise"), s.params.get("mutation")}
         if s.id in args.labelled:
             pairs.append(("labelled", s, args.real))
-        elif s.params.get("noise_family") == "font-stack":
-            pairs.append((f"held-out {family(s)}", s, args.real))
+        elif names & families:
+            projects = "train projects" if s.split == "train" else "val, test projects"
+            pairs.append((f"held-out {' / '.join(sorted(families))} ({projects})", s, args.real))
         elif s.kind in ("change", "defect") and s.split != "train":
             pairs.append((f"real {s.kind} (val, test)", s, args.real))
     pairs += [(f"generated val {s.kind}", s, args.synth_val) for s in read_manifest(args.synth_val)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -231,8 +232,8 @@ def test_tiles_are_deterministic_and_centre_on_boxes(data: Path) -> None:
     first = [ds[i] for i in range(6)]
     ds2 = TileDataset(sources, tile=64, crops=2, seed=1, composite=0.0)
     ds2.set_epoch(0)
-    for (r, c, m), (r2, c2, m2) in zip(first, (ds2[i] for i in range(6)), strict=True):
-        assert r.shape == c.shape == (3, 64, 64) and m.shape == (64, 64)
+    for (r, c, m, lab), (r2, c2, m2, _) in zip(first, (ds2[i] for i in range(6)), strict=True):
+        assert r.shape == c.shape == (3, 64, 64) and m.shape == (64, 64) and not lab  # no label in these
         assert r.dtype == c.dtype == m.dtype == torch.uint8
         assert torch.equal(r, r2) and torch.equal(c, c2) and torch.equal(m, m2)
     # A box-centred crop of a labelled pair sees the label most of the time.
@@ -344,6 +345,64 @@ def test_label_share_is_checked_and_its_cli_help_states_the_default() -> None:
         TrainConfig(data=(Path("."),), out=Path("m.safetensors"), label_share=1.0)
     out = CliRunner().invoke(main, ["train", "--help"], terminal_width=200).output
     assert f"[default: {LABEL_SHARE}]" in " ".join(out.split())
+
+
+def _labelled_data(root: Path) -> Path:
+    """The tiny dataset plus two train pairs saved as a reviewer's labels (source ``label``)."""
+    build_dataset(root)
+    writer = DatasetWriter(root)
+    for i in range(2):
+        ref, cand, mask = _make_pair("benign", 100 + i)
+        writer.write(f"lab{i}", ref, cand, mask, source="label", page=f"lab{i}", template="label:x", split="train",
+                     params={})
+    return root
+
+
+def test_tiles_say_whether_they_were_cut_from_a_label(tmp_path: Path) -> None:
+    sources = find_sources([_labelled_data(tmp_path / "d")])
+    ds = TileDataset(sources, tile=64, crops=2, seed=1, composite=0.0, label_share=0.5)
+    ds.set_epoch(0)
+    for group, (what, i) in enumerate(ds.plan):
+        wanted = what == "pair" and sources.train[i].sample.source == "label"
+        assert [bool(ds[2 * group + k][3]) for k in range(2)] == [wanted, wanted]
+    assert {bool(ds[j][3]) for j in range(len(ds))} == {True, False}  # a half share draws both kinds
+
+
+def test_distillation_keeps_the_init_models_answers(tmp_path: Path) -> None:
+    """A fine-tune with --distill stays closer to the --init model on the tiles it keeps than one
+    without, and it resumes (the frozen init model is loaded again)."""
+    from layoutcheck.weights import load_model
+
+    data = _labelled_data(tmp_path / "d")
+    init = tmp_path / "init.safetensors"
+    train(_config(data, init, epochs=1, max_steps=12, calibrate=False))
+    sources = find_sources([data])
+    ds = TileDataset(sources, tile=64, crops=2, seed=5, composite=0.0, augment=False)
+    ds.set_epoch(0)
+    tiles = [ds[j] for j in range(len(ds)) if not ds[j][3]][:8]
+    ref = torch.stack([t[0] for t in tiles]).float() / 255
+    cand = torch.stack([t[1] for t in tiles]).float() / 255
+
+    def drift(path: Path) -> float:
+        before, after = (load_model(p, device="cpu")[0].eval() for p in (init, path))
+        with torch.no_grad():
+            p, q = before(ref, cand).log_softmax(1), after(ref, cand).log_softmax(1)
+        return float(torch.nn.functional.kl_div(q, p, log_target=True, reduction="none").sum(1).mean())
+
+    runs = {}
+    for weight in (0.0, 20.0):
+        out = tmp_path / f"ft{weight}.safetensors"
+        cfg = _config(data, out, init=init, epochs=1, max_steps=8, lr=2e-2, distill=weight, calibrate=False)
+        if weight:  # interrupted half way, then resumed
+            train(replace(cfg, max_steps=4))
+        events: list[dict[str, Any]] = []
+        result = train(cfg, on_progress=events.append)
+        assert result.steps == 8
+        assert {e["distill"] > 0 for e in events if e["event"] == "step"} == {bool(weight)}  # reported
+        runs[weight] = drift(out)
+    assert runs[20.0] < 0.5 * runs[0.0], runs
+    with pytest.raises(InputError, match="--distill needs --init"):
+        _config(data, tmp_path / "x.safetensors", distill=1.0)
 
 
 def test_shard_sampler_splits_whole_batches() -> None:
@@ -470,11 +529,14 @@ def test_train_and_eval_commands(data: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [
         "train", "--data", str(data), "--out", str(tuned), "--init", str(out), "--epochs", "1", "--batch", "4",
         "--tile", "64", "--workers", "0", "--max-steps", "2", "--val-pairs", "2", "--amp", "off", "--no-calibrate",
+        "--distill", "0.5",
     ])
     assert result.exit_code == 0, result.output
+    assert "(distill " in result.stdout
     facts = [json.loads(read_model_info(m)[1]["training"]) for m in (out, tuned)]
     # Regression: a fine-tune (--init) ran at the from-scratch rate, 2e-3, and undid what the model knew.
     assert [f["lr"] for f in facts] == [LR, FINETUNE_LR] and [f["label_share"] for f in facts] == [LABEL_SHARE] * 2
+    assert [f["distill"] for f in facts] == [0.0, 0.5]
     report = tmp_path / "eval.json"
     result = CliRunner().invoke(main, ["eval", "--model", str(out), "--data", str(data), "--split", "val",
                                        "--json", str(report), "--device", "cpu"])

@@ -42,6 +42,10 @@ class TrainConfig:
             12-64 px window edge-padded to the tile, as the judge pads small images.
         label_share: share of stored-pair draws given to a reviewer's labels (samples of source
             ``label``) when the data mixes them with other pairs (0 draws them like any pair).
+        distill: with ``init``, the weight of a term that keeps the ``init`` model's answers on
+            every tile not cut from a reviewer's label (learning without forgetting: the KL
+            divergence of the model's class distribution from the ``init`` model's, per pixel).
+            0 turns it off.
         model: the architecture of a fresh model (ignored with ``init`` or on resume).
         max_steps: stop after this many optimiser steps in total (a budget; the run can be
             resumed later with a larger one or none).
@@ -73,6 +77,7 @@ class TrainConfig:
     composite: float = 0.5
     small_crops: float = 0.0
     label_share: float = LABEL_SHARE
+    distill: float = 0.0
     model: ModelConfig = field(default_factory=ModelConfig)
     max_steps: int | None = None
     val_every: int = 1
@@ -96,6 +101,8 @@ class TrainConfig:
             (0.0 <= self.composite <= 1.0, f"--composite must be in [0, 1], got {self.composite}"),
             (0.0 <= self.small_crops <= 1.0, f"--small-crops must be in [0, 1], got {self.small_crops}"),
             (0.0 <= self.label_share < 1.0, f"--label-share must be in [0, 1), got {self.label_share}"),
+            (self.distill >= 0.0, f"--distill must be >= 0, got {self.distill}"),
+            (self.distill == 0.0 or self.init is not None, "--distill needs --init: the model whose answers to keep"),
             (self.max_steps is None or self.max_steps >= 1, f"--max-steps must be at least 1, got {self.max_steps}"),
             (self.val_every >= 1, f"val_every must be at least 1, got {self.val_every}"),
             (self.val_pairs is None or self.val_pairs >= 1, f"val_pairs must be at least 1, got {self.val_pairs}"),

@@ -193,11 +193,12 @@ def plan_epoch(
     return [plan[k] for k in order]
 
 
-class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
+class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]):
     """Item ``i`` is tile ``i % crops`` of group ``i // crops`` of the current epoch's plan.
 
-    Items are ``(reference, candidate, mask)``: ``(3, T, T)``, ``(3, T, T)`` ``uint8`` and
-    ``(T, T)`` ``uint8``. Call :meth:`set_epoch` before building each epoch's loader (workers copy
+    Items are ``(reference, candidate, mask, labelled)``: ``(3, T, T)``, ``(3, T, T)`` ``uint8``,
+    ``(T, T)`` ``uint8``, and a ``bool`` scalar, true when the tile was cut from a reviewer's
+    label (source ``label``; distillation leaves those tiles to their labels). Call :meth:`set_epoch` before building each epoch's loader (workers copy
     the dataset when the loader starts iterating).
     """
 
@@ -230,7 +231,7 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
     def __len__(self) -> int:
         return len(self.plan) * self.crops
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         group, k = divmod(index, self.crops)
         if self._cached is None or self._cached[0] != group:
             self._cached = (group, self._load(group))
@@ -239,8 +240,11 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         if not boxes and ref.shape == cand.shape and self._differ is None:
             self._differ = differing_pixels(ref, cand)  # once per group, not once per tile
         rng = np.random.default_rng([self.seed, self.epoch, group, k])
-        return cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment, small=self.small,
+        tile = cut_tile(ref, cand, mask, boxes, self.tile, rng, augment=self.augment, small=self.small,
                         differ=self._differ)
+        what, i = self.plan[group]
+        labelled = what == "pair" and self.sources.train[i].sample.source == "label"
+        return (*tile, torch.tensor(labelled))
 
     def _load(self, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[Box, ...]]:
         what, i = self.plan[group]

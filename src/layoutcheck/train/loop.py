@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Self
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -150,6 +151,7 @@ class _Run:
         if self.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.criterion = SegmentationLoss(self.model_config.num_classes).to(device)
+        self.teacher = self._teacher() if config.distill > 0 else None
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.dataset = TileDataset(self.sources, tile=config.tile, crops=config.crops, seed=config.seed,
                                    composite=config.composite, groups=config.epoch_pairs,
@@ -204,6 +206,18 @@ class _Run:
                 self.report({"event": "note", "message": f"fine-tuning keeps the architecture of {self.config.init}"})
             return cfg, model.train()
         return self.config.model, build_model(self.config.model)
+
+    def _teacher(self) -> ChangeSegmenter:
+        """The ``init`` model, frozen: what distillation keeps (loaded again on resume)."""
+        from layoutcheck.weights import load_model
+
+        assert self.config.init is not None  # TrainConfig checks it
+        teacher, cfg, _meta = load_model(self.config.init, device="cpu")
+        if cfg != self.model_config:
+            raise InputError(f"--distill: {self.config.init} is not the architecture being trained; "
+                             "resume with the --init the run started from")
+        teacher = teacher.to(self.device).eval().requires_grad_(False)
+        return teacher.to(memory_format=torch.channels_last) if self.channels_last else teacher
 
     def _restore(self, state: dict[str, Any]) -> None:
         self.model.load_state_dict(state["model"])
@@ -292,11 +306,11 @@ class _Run:
             generator=torch.Generator().manual_seed(cfg.seed * 100_003 + epoch),
         )
         self.model.train()
-        sums = torch.zeros(4, device=self.device)  # loss, ce, dice_any, dice_defect since the last report
+        sums = torch.zeros(5, device=self.device)  # loss, ce, dice_any, dice_defect, distill since the last report
         epoch_sum, epoch_steps, window_steps = 0.0, 0, 0
         tick = epoch_start = time.perf_counter()
-        for ref, cand, mask in loader:
-            sums += self._step(ref, cand, mask)
+        for ref, cand, mask, labelled in loader:
+            sums += self._step(ref, cand, mask, labelled)
             self.step_in_epoch += 1
             self.global_step += 1
             window_steps += 1
@@ -315,7 +329,7 @@ class _Run:
                 self.report({
                     "event": "step", "epoch": epoch + 1, "epochs": cfg.epochs, "step": self.step_in_epoch,
                     "steps": sampler.steps(), "global_step": self.global_step, "loss": values[0],
-                    "ce": values[1], "dice_any": values[2], "dice_defect": values[3],
+                    "ce": values[1], "dice_any": values[2], "dice_defect": values[3], "distill": values[4],
                     "lr": self.optimizer.param_groups[0]["lr"], "tiles_per_s": tiles / max(now - tick, 1e-9),
                 })
                 epoch_sum += values[0] * window_steps
@@ -354,13 +368,17 @@ class _Run:
         self.report({"event": "epoch", **record, "best_score": self.best})
         return True
 
-    def _step(self, ref: torch.Tensor, cand: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """One optimiser step on a batch; returns ``(4,)`` detached loss parts (no device sync)."""
+    def _step(self, ref: torch.Tensor, cand: torch.Tensor, mask: torch.Tensor, labelled: torch.Tensor) -> torch.Tensor:
+        """One optimiser step on a batch; returns ``(5,)`` detached loss parts (no device sync)."""
         ref_f, cand_f = (self._input(t) for t in (ref, cand))  # (B, 3, T, T) float in [0, 1]
         target = mask.to(self.device, non_blocking=True).long()  # (B, T, T)
         with self._autocast():
             logits = self.ddp(ref_f, cand_f)  # (B, C, T, T)
         loss, parts = self.criterion(logits, target)
+        kept = torch.zeros((), device=self.device)
+        if self.teacher is not None:
+            kept = self._distillation(ref_f, cand_f, logits, labelled)
+            loss = loss + self.config.distill * kept
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.optimizer)
@@ -368,7 +386,19 @@ class _Run:
         self.scaler.step(self.optimizer)
         self.scaler.update()
         self.scheduler.step()
-        return torch.stack([loss.detach(), parts["ce"], parts["dice_any"], parts["dice_defect"]])
+        return torch.stack([loss.detach(), parts["ce"], parts["dice_any"], parts["dice_defect"], kept.detach()])
+
+    def _distillation(
+        self, ref: torch.Tensor, cand: torch.Tensor, logits: torch.Tensor, labelled: torch.Tensor,
+    ) -> torch.Tensor:
+        """Mean per-pixel ``KL(init model || model)`` over the batch's tiles not cut from a label."""
+        assert self.teacher is not None
+        keep = ~labelled.to(self.device, non_blocking=True)  # (B,)
+        with torch.no_grad(), self._autocast():
+            wanted = self.teacher(ref, cand)  # (B, C, T, T)
+        kl = F.kl_div(logits.float().log_softmax(1), wanted.float().log_softmax(1), log_target=True,
+                      reduction="none").sum(1).mean((1, 2))  # (B,)
+        return (kl * keep).sum() / keep.sum().clamp(min=1)
 
     def _input(self, images: torch.Tensor) -> torch.Tensor:
         x = images.to(self.device, non_blocking=True).float().div_(255.0)  # (B, 3, T, T)
@@ -425,7 +455,7 @@ class _Run:
             "world": self.dist.world, "amp": self.precision,
             "tile": cfg.tile, "batch": cfg.batch, "lr": cfg.lr, "seed": cfg.seed, "composite": cfg.composite,
             "small_crops": cfg.small_crops,
-            "label_share": cfg.label_share,
+            "label_share": cfg.label_share, "distill": cfg.distill,
             "crops": cfg.crops, "torch": torch.__version__,
             "manifest_sha256": {str(p): _file_digest(Path(p) / MANIFEST) for p in cfg.data},
         }
