@@ -405,6 +405,27 @@ def test_distillation_keeps_the_init_models_answers(tmp_path: Path) -> None:
         _config(data, tmp_path / "x.safetensors", distill=1.0)
 
 
+def test_freeze_norm_keeps_the_init_models_batch_norm_statistics(data: Path, tmp_path: Path) -> None:
+    from layoutcheck.weights import load_model
+
+    init = tmp_path / "init.safetensors"
+    train(_config(data, init, epochs=1, max_steps=4, calibrate=False))
+
+    def stats(path: Path) -> list[torch.Tensor]:
+        model = load_model(path, device="cpu")[0]
+        return [t for name, t in model.state_dict().items() if name.endswith(("running_mean", "running_var"))]
+
+    def weights(path: Path) -> list[torch.Tensor]:
+        return [p.detach() for p in load_model(path, device="cpu")[0].parameters()]
+
+    for freeze in (False, True):
+        out = tmp_path / f"ft{freeze}.safetensors"
+        train(_config(data, out, init=init, epochs=1, max_steps=4, freeze_norm=freeze, calibrate=False))
+        same = [torch.equal(a, b) for a, b in zip(stats(init), stats(out), strict=True)]
+        assert all(same) if freeze else not any(same)
+        assert not all(torch.equal(a, b) for a, b in zip(weights(init), weights(out), strict=True))  # it learned
+
+
 def test_shard_sampler_splits_whole_batches() -> None:
     a = list(ShardSampler(20, 4, rank=0, world=2))
     b = list(ShardSampler(20, 4, rank=1, world=2))
@@ -529,14 +550,14 @@ def test_train_and_eval_commands(data: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [
         "train", "--data", str(data), "--out", str(tuned), "--init", str(out), "--epochs", "1", "--batch", "4",
         "--tile", "64", "--workers", "0", "--max-steps", "2", "--val-pairs", "2", "--amp", "off", "--no-calibrate",
-        "--distill", "0.5",
+        "--distill", "0.5", "--freeze-norm",
     ])
     assert result.exit_code == 0, result.output
     assert "(distill " in result.stdout
     facts = [json.loads(read_model_info(m)[1]["training"]) for m in (out, tuned)]
     # Regression: a fine-tune (--init) ran at the from-scratch rate, 2e-3, and undid what the model knew.
     assert [f["lr"] for f in facts] == [LR, FINETUNE_LR] and [f["label_share"] for f in facts] == [LABEL_SHARE] * 2
-    assert [f["distill"] for f in facts] == [0.0, 0.5]
+    assert [(f["distill"], f["freeze_norm"]) for f in facts] == [(0.0, False), (0.5, True)]
     report = tmp_path / "eval.json"
     result = CliRunner().invoke(main, ["eval", "--model", str(out), "--data", str(data), "--split", "val",
                                        "--json", str(report), "--device", "cpu"])

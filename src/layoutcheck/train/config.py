@@ -46,6 +46,9 @@ class TrainConfig:
             every tile not cut from a reviewer's label (learning without forgetting: the KL
             divergence of the model's class distribution from the ``init`` model's, per pixel).
             0 turns it off.
+        freeze_norm: keep every batch-norm layer's running statistics as they are (the layers'
+            scale and shift still learn): a fine-tune on a few labels then does not move the
+            normalisation every other page is judged with.
         model: the architecture of a fresh model (ignored with ``init`` or on resume).
         max_steps: stop after this many optimiser steps in total (a budget; the run can be
             resumed later with a larger one or none).
@@ -78,6 +81,7 @@ class TrainConfig:
     small_crops: float = 0.0
     label_share: float = LABEL_SHARE
     distill: float = 0.0
+    freeze_norm: bool = False
     model: ModelConfig = field(default_factory=ModelConfig)
     max_steps: int | None = None
     val_every: int = 1

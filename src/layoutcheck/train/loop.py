@@ -306,6 +306,10 @@ class _Run:
             generator=torch.Generator().manual_seed(cfg.seed * 100_003 + epoch),
         )
         self.model.train()
+        if cfg.freeze_norm:
+            for module in self.model.modules():
+                if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                    module.eval()  # batch statistics neither used nor accumulated
         sums = torch.zeros(5, device=self.device)  # loss, ce, dice_any, dice_defect, distill since the last report
         epoch_sum, epoch_steps, window_steps = 0.0, 0, 0
         tick = epoch_start = time.perf_counter()
@@ -455,7 +459,7 @@ class _Run:
             "world": self.dist.world, "amp": self.precision,
             "tile": cfg.tile, "batch": cfg.batch, "lr": cfg.lr, "seed": cfg.seed, "composite": cfg.composite,
             "small_crops": cfg.small_crops,
-            "label_share": cfg.label_share, "distill": cfg.distill,
+            "label_share": cfg.label_share, "distill": cfg.distill, "freeze_norm": cfg.freeze_norm,
             "crops": cfg.crops, "torch": torch.__version__,
             "manifest_sha256": {str(p): _file_digest(Path(p) / MANIFEST) for p in cfg.data},
         }
