@@ -27,8 +27,8 @@ A tile
     scale of 0.8-1.25 and resized to the tile (the other half keep screenshot pixels 1:1); half
     are flipped horizontally. Reference, candidate and mask share every geometric step
     (``tv_tensors.Image`` / ``tv_tensors.Mask`` through ``torchvision.transforms.v2``; masks
-    resize nearest). The candidate alone may get one benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel resampling,
-    hinting jitter; mask unchanged).
+    resize nearest). The candidate alone may get one benign noise (:data:`CAND_NOISE`: JPEG,
+    gamma, colour profile, dither, sub-pixel resampling, hinting jitter; mask unchanged).
 
 Small screenshots (``small``, off by default)
     A share of tiles stand for an icon or a strip: a window of 12-64 px (log-uniform, on a
@@ -198,8 +198,9 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.
 
     Items are ``(reference, candidate, mask, labelled)``: ``(3, T, T)``, ``(3, T, T)`` ``uint8``,
     ``(T, T)`` ``uint8``, and a ``bool`` scalar, true when the tile was cut from a reviewer's
-    label (source ``label``; distillation leaves those tiles to their labels). Call :meth:`set_epoch` before building each epoch's loader (workers copy
-    the dataset when the loader starts iterating).
+    label (source ``label``; distillation leaves those tiles to their labels). Call
+    :meth:`set_epoch` before building each epoch's loader (workers copy the dataset when the
+    loader starts iterating).
     """
 
     def __init__(
