@@ -18,7 +18,7 @@ from layoutcheck.model import ModelConfig
 from layoutcheck.train import TrainConfig, train
 from layoutcheck.train.config import FINETUNE_LR, LABEL_SHARE, LR
 from layoutcheck.train.data import (
-    PairRef, ShardSampler, TileDataset, cut_tile, find_sources, pair_weights, plan_epoch,
+    PairRef, ShardSampler, TileDataset, cut_tile, find_sources, hint_boxes, pair_weights, plan_epoch,
 )
 from layoutcheck.train.losses import SegmentationLoss
 from layoutcheck.train.validate import metrics_from_counts
@@ -260,6 +260,39 @@ def test_a_pair_with_no_boxes_is_cropped_where_it_differs() -> None:
     seen = [bool((r != c).any()) for r, c, _ in crops]
     assert 0.6 < np.mean(seen) < 0.9  # 70 % centred on a differing pixel, plus a few uniform hits
     assert not any(m.any() for _, _, m in crops)  # still benign everywhere
+
+
+def test_a_reviewers_false_alarm_is_cropped_where_the_judge_fired(tmp_path: Path) -> None:
+    # A page moved by a sub-pixel differs everywhere, so the difference alone would not find the
+    # false alarm; the judge's regions kept with the label do.
+    rng = np.random.default_rng(3)
+    ref = np.full((1024, 400, 3), 255, dtype=np.uint8)
+    ref[::8] = 90  # text-like rows all over the page
+    cand = np.clip(ref.astype(int) + rng.integers(-30, 31, ref.shape), 0, 255).astype(np.uint8)
+    ref[700:720, 300:340] = cand[700:720, 300:340] = (0, 0, 255)  # where the judge fired
+    mask = np.zeros((1024, 400), dtype=np.uint8)
+    regions = [{"x": 300, "y": 700, "w": 40, "h": 20, "score": 0.97, "kind": "text-overlap"},
+               {"x": "?", "y": 0}, {"x": 900, "y": 0, "w": 10, "h": 10}, {"x": 0, "y": 0, "w": 0, "h": 5}]
+    writer = DatasetWriter(tmp_path / "d")
+    writer.write("fa", ref, cand, mask, source="label", page="fa", template="label:fa", split="train",
+                 params={"regions": regions})
+    writer.write("fa2", ref, cand, mask, source="synth", page="fa2", template="t", split="train",
+                 params={"regions": regions})  # not a label: the regions mean nothing here
+    sources = find_sources([tmp_path / "d"])
+    label, other = sorted(sources.train, key=lambda p: p.sample.source)
+    assert hint_boxes(label.sample) == ((300, 700, 40, 20, 0),)  # malformed and off-page ones dropped
+    assert hint_boxes(other.sample) == ()
+    ds = TileDataset(sources, tile=64, crops=4, seed=2, composite=0.0, augment=False)
+    seen = {"label": [], "synth": []}
+    for epoch in range(12):
+        ds.set_epoch(epoch)
+        for j in range(len(ds)):
+            _, i = ds.plan[j // 4]
+            r, _, m, _ = ds[j]
+            seen[sources.train[i].sample.source].append(bool(((r[0] == 0) & (r[2] == 255)).any()))
+            assert not m.any()  # the regions steer the crop; the label stays benign
+    assert 0.6 < np.mean(seen["label"]) < 0.9  # 70 % centred on the region, plus a few uniform hits
+    assert np.mean(seen["synth"]) < 0.3
 
 
 def test_small_screenshot_tiles_are_a_padded_window_with_consistent_labels() -> None:

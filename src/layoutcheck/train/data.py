@@ -23,9 +23,12 @@ A tile
     benign pair: rendering noise, a false alarm a reviewer marked) is centred, with the same
     probability, on a random pixel where the two screenshots differ by more than
     :data:`DIFF_TOL`: the noise the network must learn to pass is where the pair differs, and a
-    uniform crop of a tall page mostly lands where nothing does. Half the tiles are cut at a
-    scale of 0.8-1.25 and resized to the tile (the other half keep screenshot pixels 1:1); half
-    are flipped horizontally. Reference, candidate and mask share every geometric step
+    uniform crop of a tall page mostly lands where nothing does. A reviewer's label (source
+    ``label``) also centres tiles on the regions the judge reported on it (kept by ``label
+    --add`` in ``params.regions``): a false alarm is where the judge fired, and on a page that
+    moved by a sub-pixel every pixel differs, so the difference alone would not find it
+    (:func:`hint_boxes`). Half the tiles are cut at a scale of 0.8-1.25 and resized to the tile
+    (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference, candidate and mask share every geometric step
     (``tv_tensors.Image`` / ``tv_tensors.Mask`` through ``torchvision.transforms.v2``; masks
     resize nearest). The candidate alone may get one benign noise (:data:`CAND_NOISE`: JPEG,
     gamma, colour profile, dither, sub-pixel resampling, hinting jitter; mask unchanged).
@@ -252,9 +255,29 @@ class TileDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.
         if what == "pair":
             ref_ = self.sources.train[i]
             ref, cand, mask = load_sample(ref_.root, ref_.sample)
-            return _match_size(ref, cand.shape[:2]), cand, mask, ref_.sample.boxes
+            return _match_size(ref, cand.shape[:2]), cand, mask, hint_boxes(ref_.sample)
         rng = np.random.default_rng([self.seed, self.epoch, group, 0xC0])
         return composite_from_page(self.sources.pages[i], rng, size=2 * self.tile)
+
+
+def hint_boxes(sample: Sample) -> tuple[Box, ...]:
+    """Where tiles of a stored pair are centred: its labelled boxes and, for a reviewer's label,
+    the judge's regions on it (class 0: they only steer the crop; the mask decides the label).
+
+    A region that is not a well-formed ``{x, y, w, h}`` with a positive size is ignored.
+    """
+    if sample.source != "label":
+        return sample.boxes
+    hints = list(sample.boxes)
+    regions = sample.params.get("regions", [])
+    for r in regions if isinstance(regions, list) else []:
+        try:
+            x, y, w, h = (int(r[k]) for k in ("x", "y", "w", "h"))
+        except (TypeError, KeyError, ValueError):
+            continue
+        if w > 0 and h > 0 and x + w > 0 and y + h > 0 and x < sample.width and y < sample.height:
+            hints.append((x, y, w, h, 0))
+    return tuple(hints)
 
 
 def composite_from_page(
