@@ -28,10 +28,11 @@ A tile
     --add`` in ``params.regions``): a false alarm is where the judge fired, and on a page that
     moved by a sub-pixel every pixel differs, so the difference alone would not find it
     (:func:`hint_boxes`). Half the tiles are cut at a scale of 0.8-1.25 and resized to the tile
-    (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference, candidate and mask share every geometric step
-    (``tv_tensors.Image`` / ``tv_tensors.Mask`` through ``torchvision.transforms.v2``; masks
-    resize nearest). The candidate alone may get one benign noise (:data:`CAND_NOISE`: JPEG,
-    gamma, colour profile, dither, sub-pixel resampling, hinting jitter; mask unchanged).
+    (the other half keep screenshot pixels 1:1); half are flipped horizontally. Reference,
+    candidate and mask share every geometric step (``tv_tensors.Image`` / ``tv_tensors.Mask``
+    through ``torchvision.transforms.v2``; masks resize nearest). The candidate alone may get one
+    benign noise (:data:`CAND_NOISE`: JPEG, gamma, colour profile, dither, sub-pixel
+    resampling, hinting jitter; mask unchanged).
 
 Small screenshots (``small``, off by default)
     A share of tiles stand for an icon or a strip: a window of 12-64 px (log-uniform, on a
@@ -59,6 +60,7 @@ from torchvision.transforms.v2 import functional as TF  # type: ignore[import-un
 from layoutcheck.dataset import DIFF_TOL, FIRST_DEFECT, Sample, differing, load_sample, read_manifest
 from layoutcheck.elements import ElementBox
 from layoutcheck.errors import InputError
+from layoutcheck.results import Region
 
 #: Share of tiles centred near a labelled box (when the pair has one).
 BOX_P = 0.7
@@ -264,19 +266,20 @@ def hint_boxes(sample: Sample) -> tuple[Box, ...]:
     """Where tiles of a stored pair are centred: its labelled boxes and, for a reviewer's label,
     the judge's regions on it (class 0: they only steer the crop; the mask decides the label).
 
-    A region that is not a well-formed ``{x, y, w, h}`` with a positive size is ignored.
+    The regions are those of a compare result (:meth:`results.Region.to_dict`); one that does not
+    read as such, is empty or lies off the page is ignored.
     """
     if sample.source != "label":
         return sample.boxes
     hints = list(sample.boxes)
     regions = sample.params.get("regions", [])
-    for r in regions if isinstance(regions, list) else []:
+    for raw in regions if isinstance(regions, list) else []:
         try:
-            x, y, w, h = (int(r[k]) for k in ("x", "y", "w", "h"))
+            r = Region.from_dict(raw)
         except (TypeError, KeyError, ValueError):
             continue
-        if w > 0 and h > 0 and x + w > 0 and y + h > 0 and x < sample.width and y < sample.height:
-            hints.append((x, y, w, h, 0))
+        if r.w > 0 and r.h > 0 and r.x + r.w > 0 and r.y + r.h > 0 and r.x < sample.width and r.y < sample.height:
+            hints.append((r.x, r.y, r.w, r.h, 0))
     return tuple(hints)
 
 
