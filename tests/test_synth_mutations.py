@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from layoutcheck.synth.mutations import masks
 from .conftest import FIXTURES
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Playwright
 
 ALL = [*DEFECT_KINDS, *CHANGE_KINDS, *BROWSER_BENIGN_KINDS]
 OPTIONS = ShotOptions(full_page=True, stable_shots=1)  # the test pages are static: one shot is stable
@@ -127,20 +128,26 @@ footer a { color: #fff; }
 
 
 @pytest.fixture(scope="module")
-def browsers() -> Iterator[tuple[Browser, Browser]]:
-    """The main Chromium and the one with other font rasterisation (for "hinting")."""
+def pw() -> Iterator[Playwright]:
+    """One Playwright per module: the sync API cannot run inside another."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browsers(pw: Playwright) -> Iterator[tuple[Browser, Browser]]:
+    """The main Chromium and the one with other font rasterisation (for "hinting")."""
     from layoutcheck.browser import launch_chromium
 
-    with sync_playwright() as pw:
-        main = launch_chromium(pw)
-        alt = launch_alt_chromium(pw)
-        try:
-            yield main, alt
-        finally:
-            alt.close()
-            main.close()
+    main = launch_chromium(pw)
+    alt = launch_alt_chromium(pw)
+    try:
+        yield main, alt
+    finally:
+        alt.close()
+        main.close()
 
 
 def _open(browser: Browser, source: str | Path) -> Page:
@@ -273,6 +280,17 @@ def test_hinting_needs_the_alternative_browser(browsers: tuple[Browser, Browser]
     page = _open(main, PAGE)
     assert mutate(page, _shoot(page), "hinting", random.Random(0), OPTIONS) is None
     page.context.close()
+
+
+@pytest.mark.browser
+def test_the_alternative_browsers_font_config_goes_with_it(pw: Playwright, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every launch left a fontconfig file in the temp folder, one per process, forever."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    alt = launch_alt_chromium(pw)
+    assert [p.name for p in tmp_path.glob("layoutcheck-fontconfig-*/*.conf")] == ["lcd.conf"]
+    alt.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_kinds_are_the_dataset_classes() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,7 +71,10 @@ def launch_alt_chromium(playwright: Playwright, rendering: str = "lcd", executab
     if rendering not in FONT_RENDERING:
         raise ValueError(f"unknown font rendering {rendering!r}; expected one of {', '.join(FONT_RENDERING)}")
     base = os.environ.get("FONTCONFIG_FILE", "/etc/fonts/fonts.conf")
-    conf = Path(tempfile.gettempdir()) / f"layoutcheck-fontconfig-{rendering}-{os.getpid()}.conf"
+    # The config lives as long as the browser: its folder goes when the browser disconnects
+    # (closed or crashed), or at once when the launch fails.
+    folder = Path(tempfile.mkdtemp(prefix="layoutcheck-fontconfig-"))
+    conf = folder / f"{rendering}.conf"
     conf.write_text(_FONTCONFIG.format(base=base, edits=FONT_RENDERING[rendering]), encoding="utf-8")
     path = executable if executable is not None else find_chromium()
     args = list(LAUNCH_ARGS)
@@ -80,7 +84,9 @@ def launch_alt_chromium(playwright: Playwright, rendering: str = "lcd", executab
     try:
         browser = playwright.chromium.launch(headless=True, executable_path=path, args=args, env=env)
     except Exception as exc:  # playwright raises its own Error type with a long log
+        shutil.rmtree(folder, ignore_errors=True)
         raise BrowserError(f"Chromium at {path or 'Playwright default'} could not start: {exc}") from exc
+    browser.on("disconnected", lambda _: shutil.rmtree(folder, ignore_errors=True))
     _RENDERING[id(browser)] = rendering
     return browser
 
