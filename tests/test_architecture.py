@@ -19,6 +19,7 @@ LAYERS = {
     "imageio": 2, "elements": 2, "browser": 2, "model_parts": 2,
     "pixel": 3, "regions": 3, "report": 3, "judgement": 3, "model": 3, "align": 3,
     "weights": 4, "dataset": 4, "junit": 4, "flat_changes": 4,
+    "line_changes": 4.2,  # shares flat_changes' channel difference
     "runtime": 4.5,  # where the network runs (onnx/torch): above weights, below segment
     "segment": 5,
     "judges": 6,

@@ -465,3 +465,19 @@ def test_a_flat_area_that_changed_colour_fails_strict_and_is_a_change_at_layout(
         found = result.regions if level == "strict" else result.changes
         assert [(r.kind, r.x, r.y) for r in found] == [("change", 320, 160)], (level, found)
         assert (result.regions == ()) is (level == "layout")
+
+
+def test_a_border_that_changed_colour_on_an_unchanged_page_fails_strict_and_is_a_change_at_layout(
+    tiny_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 4: a one-pixel border, which no flat-area test sees, changed colour on a
+    page where nothing else did (line_changes): failing at strict, a change at layout."""
+    ref = page_like(640, 480)
+    ref[470, 20:620] = 200
+    cand = ref.copy()
+    cand[470, 20:620] = (16, 137, 48)
+    for level in ("strict", "layout"):
+        result = _quiet_judge(tiny_file, monkeypatch, level).judge(ref, cand)
+        found = result.regions if level == "strict" else result.changes
+        assert [(r.kind, r.x, r.y, r.w, r.h) for r in found] == [("change", 20, 470, 600, 1)], (level, found)
+        assert (result.regions == ()) is (level == "layout")

@@ -81,12 +81,17 @@ def flat_changes(reference: np.ndarray, candidate: np.ndarray, *, gap: int = 8) 
     ]
 
 
+def channel_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(H, W)`` uint8: the largest difference of one channel between two ``(H, W, 3)`` uint8
+    images, computed without leaving uint8 (a few rows at a time keep it in the CPU's cache)."""
+    d = np.maximum(a, b)
+    d -= np.minimum(a, b)  # |a - b| without leaving uint8
+    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
+
+
 def _changed_by(a: np.ndarray, b: np.ndarray, levels: int) -> np.ndarray:
     """``(H, W)`` bool: some channel differs by at least ``levels`` (uint8 throughout, in row chunks)."""
     out = np.empty(a.shape[:2], dtype=bool)
     for s in range(0, a.shape[0], _CHUNK):
-        pa, pb = a[s : s + _CHUNK], b[s : s + _CHUNK]
-        d = np.maximum(pa, pb)
-        d -= np.minimum(pa, pb)  # |a - b| without leaving uint8
-        out[s : s + _CHUNK] = np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2]) >= levels
+        out[s : s + _CHUNK] = channel_levels(a[s : s + _CHUNK], b[s : s + _CHUNK]) >= levels
     return out

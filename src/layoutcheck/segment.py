@@ -45,6 +45,7 @@ from layoutcheck.align import (
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import ModelError
 from layoutcheck.flat_changes import flat_changes
+from layoutcheck.line_changes import line_changes
 from layoutcheck.judgement import Judgement
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
@@ -291,8 +292,9 @@ class UNetJudge:
     the frame because rows were inserted above them (judged there), and neither they nor a page
     end at most :data:`SHIFT_TOLERANCE` rows shorter fail. A flat area that changed colour
     (:mod:`flat_changes`: off every edge in both screenshots, one channel changed by 48 levels or
-    more, 64 pixels or more) is a ``change`` whatever the network says: failing at ``strict``,
-    reported at ``layout``. At ``layout``, the real changes that do not fail
+    more, 64 pixels or more), and a straight line or box outline that changed on a page that
+    differs nowhere else (:mod:`line_changes`), is a ``change`` whatever the network says:
+    failing at ``strict``, reported at ``layout``. At ``layout``, the real changes that do not fail
     (p(change) + p(defect) > ``threshold`` outside the failing pixels) are reported in
     ``changes``, kind ``change``; at ``strict`` every change fails, so ``changes`` stays empty.
     The threshold decides *whether* a region fails; its extent is every pixel connected to that
@@ -371,8 +373,10 @@ class UNetJudge:
                 if not seam.filler and seam.y >= candidate.shape[0] and shorter and -seam.rows > SHIFT_TOLERANCE
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
-        # A flat area that changed colour is a change, whatever the network says (flat_changes).
-        flats = [Region(*box, score=1.0, kind=CLASS_NAMES[1]) for box in flat_changes(reference, candidate)]
+        # A flat area that changed colour, or a line or outline on an otherwise unchanged page, is
+        # a change, whatever the network says (flat_changes, line_changes).
+        flats = [Region(*box, score=1.0, kind=CLASS_NAMES[1])
+                 for box in (*flat_changes(reference, candidate), *line_changes(reference, candidate))]
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
             nothing = Judgement(regions=(), diff_pixels=0, overlay=None)
