@@ -11,7 +11,7 @@ pairs of a real-page dataset (``synth --realpages``) and a generated val set:
   at both), those of the projects the labels came from apart from those of the val and test
   projects;
 * what must not be lost: the real-page changes and defects of the val and test splits (projects
-  no model trained on) and the generated val pairs, by kind.
+  no model trained on), each split apart, and the generated val pairs, by kind.
 
 Prints one JSON line per model: group -> "strict flagged/total, layout flagged/total".
 
@@ -60,7 +60,7 @@ def main() -> None:
             projects = "train projects" if s.split == "train" else "val, test projects"
             pairs.append((f"held-out {' / '.join(sorted(families))} ({projects})", s, args.real))
         elif s.kind in ("change", "defect") and s.split != "train":
-            pairs.append((f"real {s.kind} (val, test)", s, args.real))
+            pairs.append((f"real {s.kind} ({s.split})", s, args.real))
     pairs += [(f"generated val {s.kind}", s, args.synth_val) for s in read_manifest(args.synth_val)]
     for spec in args.model:
         name, _, path = spec.partition("=")

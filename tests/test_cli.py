@@ -193,7 +193,7 @@ def test_unet_method_with_a_model_file(tmp_path: Path) -> None:
     assert code == 2 and str(corrupt) in err and err.count("\n") == 1
 
 
-def test_unet_method_uses_the_shipped_model_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unet_is_the_default_method_and_uses_the_shipped_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LAYOUTCHECK_MODEL", raising=False)
     base = page_like(320, 256)
     broken = base.copy()
@@ -202,11 +202,12 @@ def test_unet_method_uses_the_shipped_model_by_default(tmp_path: Path, monkeypat
     b = str(write_png(tmp_path / "b.png", broken))
     code, out, err = _run("compare", a, a, "--method", "unet", "--json", "--no-report")
     assert code == 0, err  # identical pair: the fast path, no network
-    code, out, err = _run("compare", a, b, "--method", "unet", "--json", "--no-report", "--device", "cpu")
-    assert code in (0, 1), err
-    assert json.loads(out)["pairs"][0]["method"] == "unet"
-    # The pixel comparator stays available (and is the default).
-    code, out, _ = _run("compare", a, b, "--json", "--no-report")
+    code, out, err = _run("compare", a, b, "--json", "--no-report", "--device", "cpu")  # no --method
+    assert code == 1, err  # the dark block fails at strict
+    doc = json.loads(out)
+    assert doc["method"] == "unet" and doc["level"] == "strict" and doc["pairs"][0]["method"] == "unet"
+    # The pixel comparator stays one flag away.
+    code, out, _ = _run("compare", a, b, "--method", "pixel", "--json", "--no-report")
     assert code == 1 and json.loads(out)["method"] == "pixel"
 
 
@@ -246,7 +247,7 @@ def test_layout_level_reports_changes_in_json_and_text(tmp_path: Path) -> None:
 def test_level_with_the_pixel_method_warns_once_and_carries_on(pair_dir: tuple[Path, Path]) -> None:
     ref, cand = (str(p / "broken.png") for p in pair_dir)
     warning = "warning: --level is the unet judge's; the pixel judge fails on any difference\n"
-    code, out, err = _run("compare", ref, cand, "--no-report", "--json")
+    code, out, err = _run("compare", ref, cand, "--no-report", "--json", "--method", "pixel")
     assert code == 1 and err == ""  # the default level says nothing
     doc = json.loads(out)
     jsonschema.validate(doc, SCHEMA)
@@ -255,6 +256,6 @@ def test_level_with_the_pixel_method_warns_once_and_carries_on(pair_dir: tuple[P
         code, out, err = _run("compare", ref, cand, "--no-report", "--json", "--method", "pixel", "--level", level)
         assert code == 1 and err == warning
         assert json.loads(out)["level"] is None  # the run is judged as without --level
-    code, out, err = _run("compare", ref, cand, "--no-report", "--level", "layout")
+    code, out, err = _run("compare", ref, cand, "--no-report", "--level", "layout", "--method", "pixel")
     assert code == 1 and err == warning
     assert out.splitlines()[-1] == "FAIL: 1 pair(s): 1 fail [pixel]"

@@ -60,8 +60,8 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("report"), show_default=True,
               help="Folder for the HTML report (index.html, result.json, images).")
 @click.option("--no-report", is_flag=True, help="Do not write a report.")
-@click.option("--method", type=click.Choice(["pixel", "unet"]), default="pixel", show_default=True,
-              help="The judge: pixel comparator or U-Net segmenter.")
+@click.option("--method", type=click.Choice(["unet", "pixel"]), default="unet", show_default=True,
+              help="The judge: the U-Net segmenter (the shipped model) or a pixel comparator.")
 @click.option("--threshold", type=float, default=None,
               help="Judge threshold; for pixel, the YIQ colour threshold in [0, 1] (default 0.1).")
 @click.option("--level", type=click.Choice(["strict", "layout"]), default="strict", show_default=True,

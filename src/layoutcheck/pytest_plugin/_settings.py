@@ -50,7 +50,7 @@ class _Option:
 OPTIONS = (
     _Option("baseline_dir", "folder of the baseline screenshots", "layoutcheck-baseline", "DIR"),
     _Option("report_dir", "folder of the HTML report written when the run ends", "layoutcheck-report", "DIR"),
-    _Option("method", "judge: pixel comparator or U-Net segmenter (pixel|unet)", "pixel", "METHOD"),
+    _Option("method", "judge: U-Net segmenter or pixel comparator (unet|pixel)", "unet", "METHOD"),
     _Option("threshold", "judge threshold in [0, 1] (pixel: YIQ colour threshold, default 0.1)", "", "T"),
     _Option("level", "unet: strict fails on any real change, layout only on broken layout, reporting changes "
             "(strict|layout)", "strict", "LEVEL"),
