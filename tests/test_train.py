@@ -459,6 +459,24 @@ def test_freeze_norm_keeps_the_init_models_batch_norm_statistics(data: Path, tmp
         assert not all(torch.equal(a, b) for a, b in zip(weights(init), weights(out), strict=True))  # it learned
 
 
+def test_freeze_encoder_trains_only_the_decoder_and_head(data: Path, tmp_path: Path) -> None:
+    from layoutcheck.weights import load_model
+
+    init = tmp_path / "init.safetensors"
+    train(_config(data, init, epochs=1, max_steps=4, calibrate=False))
+    out = tmp_path / "ft.safetensors"
+    train(_config(data, out, init=init, epochs=1, max_steps=4, freeze_encoder=True, calibrate=False))
+    before, after = (load_model(p, device="cpu")[0].state_dict() for p in (init, out))
+    encoder = [n for n in before if n.startswith(("inc.", "downs."))]
+    decoder = [n for n in before if n.startswith(("ups.", "head.")) and before[n].is_floating_point()]
+    assert encoder and decoder
+    assert all(torch.equal(before[n], after[n]) for n in encoder)  # weights and running statistics
+    assert not all(torch.equal(before[n], after[n]) for n in decoder)  # it learned
+    assert json.loads(load_model(out, device="cpu")[2]["training"])["freeze_encoder"] is True
+    with pytest.raises(InputError, match="--freeze-encoder needs --init"):
+        train(_config(data, tmp_path / "x.safetensors", freeze_encoder=True))
+
+
 def test_shard_sampler_splits_whole_batches() -> None:
     a = list(ShardSampler(20, 4, rank=0, world=2))
     b = list(ShardSampler(20, 4, rank=1, world=2))

@@ -362,6 +362,8 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
                    "a label (learning without forgetting; 0: off).")
 @click.option("--freeze-norm", is_flag=True,
               help="Keep the batch-norm running statistics (of --init) as they are; their scale and shift still learn.")
+@click.option("--freeze-encoder", is_flag=True,
+              help="With --init: train only the decoder and the head; the encoder keeps --init's weights.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Stop after this many steps (resumable).")
 @click.option("--amp", type=click.Choice(["auto", "off", "bf16", "fp16"]), default="auto", show_default=True)
 @click.option("--base", type=click.IntRange(min=1), default=16, show_default=True, help="Model width (fresh models).")
@@ -380,7 +382,8 @@ def dataset_preview(root: Path, out_file: Path, limit: int, ids: tuple[str, ...]
 @_errors_to_exit
 def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: str, epochs: int, batch: int,
                   tile: int, lr: float | None, seed: int, workers: int, composite: float, small_crops: float,
-                  label_share: float | None, distill: float, freeze_norm: bool, max_steps: int | None, amp: str,
+                  label_share: float | None, distill: float, freeze_norm: bool, freeze_encoder: bool,
+                  max_steps: int | None, amp: str,
                   base: int, depth: int, fusion: str, block: str, epoch_pairs: int | None, val_pairs: int,
                   restart: bool, no_calibrate: bool) -> None:
     """Train (or fine-tune with --init) the U-Net judge. Resumes from OUT.ckpt; Ctrl-C saves it.
@@ -395,6 +398,7 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
         lr=lr if lr is not None else FINETUNE_LR if init is not None else LR,
         workers=workers, composite=composite, small_crops=small_crops, max_steps=max_steps, amp=amp, resume=not restart,
         label_share=LABEL_SHARE if label_share is None else label_share, distill=distill, freeze_norm=freeze_norm,
+        freeze_encoder=freeze_encoder,
         model=ModelConfig(base=base, depth=depth, fusion=fusion, block=block), epoch_pairs=epoch_pairs,
         val_pairs=val_pairs, calibrate=not no_calibrate,
         command=shlex.join(["layoutcheck", *sys.argv[1:]]),

@@ -49,6 +49,10 @@ class TrainConfig:
         freeze_norm: keep every batch-norm layer's running statistics as they are (the layers'
             scale and shift still learn): a fine-tune on a few labels then does not move the
             normalisation every other page is judged with.
+        freeze_encoder: with ``init``, train only the decoder and the head: the encoder (the input
+            block and the down path) keeps the ``init`` model's weights and batch-norm statistics,
+            so a fine-tune on a few labels changes how the features are read, not what they are
+            (and skips the encoder's backward pass).
         model: the architecture of a fresh model (ignored with ``init`` or on resume).
         max_steps: stop after this many optimiser steps in total (a budget; the run can be
             resumed later with a larger one or none).
@@ -82,6 +86,7 @@ class TrainConfig:
     label_share: float = LABEL_SHARE
     distill: float = 0.0
     freeze_norm: bool = False
+    freeze_encoder: bool = False
     model: ModelConfig = field(default_factory=ModelConfig)
     max_steps: int | None = None
     val_every: int = 1
@@ -107,6 +112,7 @@ class TrainConfig:
             (0.0 <= self.label_share < 1.0, f"--label-share must be in [0, 1), got {self.label_share}"),
             (self.distill >= 0.0, f"--distill must be >= 0, got {self.distill}"),
             (self.distill == 0.0 or self.init is not None, "--distill needs --init: the model whose answers to keep"),
+            (not self.freeze_encoder or self.init is not None, "--freeze-encoder needs --init: the encoder to keep"),
             (self.max_steps is None or self.max_steps >= 1, f"--max-steps must be at least 1, got {self.max_steps}"),
             (self.val_every >= 1, f"val_every must be at least 1, got {self.val_every}"),
             (self.val_pairs is None or self.val_pairs >= 1, f"val_pairs must be at least 1, got {self.val_pairs}"),

@@ -152,7 +152,11 @@ class _Run:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.criterion = SegmentationLoss(self.model_config.num_classes).to(device)
         self.teacher = self._teacher() if config.distill > 0 else None
-        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        if config.freeze_encoder:
+            for part in (self.model.inc, self.model.downs):
+                part.requires_grad_(False)
+        trainable = [p for p in self.model.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
         self.dataset = TileDataset(self.sources, tile=config.tile, crops=config.crops, seed=config.seed,
                                    composite=config.composite, groups=config.epoch_pairs,
                                    small=config.small_crops, label_share=config.label_share)
@@ -310,6 +314,9 @@ class _Run:
             for module in self.model.modules():
                 if isinstance(module, nn.modules.batchnorm._BatchNorm):
                     module.eval()  # batch statistics neither used nor accumulated
+        if cfg.freeze_encoder:
+            self.model.inc.eval()
+            self.model.downs.eval()
         sums = torch.zeros(5, device=self.device)  # loss, ce, dice_any, dice_defect, distill since the last report
         epoch_sum, epoch_steps, window_steps = 0.0, 0, 0
         tick = epoch_start = time.perf_counter()
@@ -460,6 +467,7 @@ class _Run:
             "tile": cfg.tile, "batch": cfg.batch, "lr": cfg.lr, "seed": cfg.seed, "composite": cfg.composite,
             "small_crops": cfg.small_crops,
             "label_share": cfg.label_share, "distill": cfg.distill, "freeze_norm": cfg.freeze_norm,
+            "freeze_encoder": cfg.freeze_encoder,
             "crops": cfg.crops, "torch": torch.__version__,
             "manifest_sha256": {str(p): _file_digest(Path(p) / MANIFEST) for p in cfg.data},
         }
