@@ -241,3 +241,14 @@ def test_calibrate_limit_takes_the_pairs_training_validates_on(data: Path) -> No
     assert len(ids) == 4 and ids != [p.sample.id for p in val[:4]]  # a draw, not the first four
     assert [s.id for s in fixed_subset([p.sample for p in val], 4)] == ids
     assert fixed_subset(val, None) == list(val) == fixed_subset(val, 99)
+
+
+def test_the_table_tells_the_finest_thresholds_apart() -> None:
+    """Regression: 0.99, 0.995 and 0.998 all printed as 0.99 or 1.00 (two decimals)."""
+    from layoutcheck.calibrate import Calibration
+
+    rows = [{"threshold": t, "recall": 0.5, "fpr": 0.0, "change_fail": 0.0, "j": 0.5} for t in GRID]
+    table = Calibration({"strict": 0.995}, {"benign": 1, "change": 1, "defect": 1}, {"strict": rows}).to_markdown()
+    shown = [line.split(" | ")[1] for line in table.splitlines() if line.startswith("| strict")]
+    assert len(set(shown)) == len(GRID)
+    assert "0.995 **←**" in shown and "0.998" in shown and "0.05" in shown

@@ -80,7 +80,7 @@ class Calibration:
             for row in rows:
                 mark = " **←**" if row["threshold"] == self.thresholds[level] else ""
                 lines.append(
-                    f"| {level} | {row['threshold']:.2f}{mark} | {row['recall']:.3f} | {row['fpr']:.3f} | "
+                    f"| {level} | {row['threshold']:g}{mark} | {row['recall']:.3f} | {row['fpr']:.3f} | "
                     f"{row['change_fail']:.3f} | {row['j']:.3f} |"
                 )
         return "\n".join(lines)

@@ -444,7 +444,7 @@ def train_command(data: tuple[Path, ...], out: Path, init: Path | None, device: 
                          + ("  * best" if event["best"] else ""))
             click.echo(line)
         elif kind == "calibrated":
-            chosen = ", ".join(f"{level} {t:.2f}" for level, t in event["thresholds"].items())
+            chosen = ", ".join(f"{level} {t:g}" for level, t in event["thresholds"].items())
             click.echo(f"calibrated thresholds on the val pairs: {chosen}")
 
     try:
@@ -562,7 +562,7 @@ def calibrate_command(model: Path, data: tuple[Path, ...], split: str, limit: in
 
         result = calibrate(model, data, split=split, limit=limit, device=device, on_pair=tick)
     click.echo(result.to_markdown())
-    chosen = ", ".join(f"{level} {t:.2f}" for level, t in result.thresholds.items())
+    chosen = ", ".join(f"{level} {t:g}" for level, t in result.thresholds.items())
     if dry_run:
         click.echo(f"would store: {chosen}")
         return
