@@ -20,6 +20,7 @@ LAYERS = {
     "pixel": 3, "regions": 3, "report": 3, "judgement": 3, "model": 3, "align": 3,
     "weights": 4, "dataset": 4, "junit": 4, "flat_changes": 4,
     "line_changes": 4.2,  # shares flat_changes' channel difference
+    "rule_changes": 4.3,  # the rules beside the network: flat_changes and line_changes
     "runtime": 4.5,  # where the network runs (onnx/torch): above weights, below segment
     "segment": 5,
     "judges": 6,

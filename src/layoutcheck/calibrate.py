@@ -5,8 +5,8 @@ noise, or miss faint defects. This module runs the network once per pair (``segm
 the judge's own alignment, gate and tiles), then replays the judge's region rule (failing pixels
 ``score > t``, :func:`regions.mask_to_boxes` with the judge's ``gap`` and ``min_pixels``) for every
 threshold of a grid, so each candidate threshold is scored exactly as the judge would decide; a
-pair with a flat colour change (:mod:`flat_changes`) or a changed line on an otherwise unchanged
-page (:mod:`line_changes`) fails at strict at every threshold, as in the judge.
+pair with a change of the rules beside the network (:mod:`rule_changes`: a flat colour change, a
+changed line on an otherwise unchanged page) fails at strict at every threshold, as in the judge.
 
 The pick, per level, maximises a balanced score (Youden's J):
 
@@ -35,9 +35,8 @@ import numpy as np
 
 from layoutcheck.dataset import FIRST_DEFECT, Sample, load_sample, read_manifest
 from layoutcheck.errors import InputError
-from layoutcheck.flat_changes import flat_changes
-from layoutcheck.line_changes import line_changes
 from layoutcheck.regions import corners_overlap, grow_mask, mask_to_boxes
+from layoutcheck.rule_changes import rule_changes
 from layoutcheck.segment import EXTENT
 
 __all__ = [
@@ -104,18 +103,18 @@ class Tally:
         default_factory=lambda: np.zeros((len(LEVELS), 2, len(GRID)), dtype=np.int64))  # (L, 2, G)
 
     def add(self, probs: np.ndarray, sample: Sample, mask: np.ndarray | None = None, *, gap: int = 8,
-            min_pixels: int = 16, extent: float = EXTENT, flat: bool = False) -> None:
+            min_pixels: int = 16, extent: float = EXTENT, ruled: bool = False) -> None:
         """Count one pair from its ``(C, H, W)`` probabilities (and its ``(H, W)`` class mask).
 
-        ``flat``: the pair has a flat colour change (:func:`flat_changes.flat_changes`) or a
-        changed line on an otherwise unchanged page (:func:`line_changes.line_changes`), which
-        the judge fails at strict whatever the network says, at every threshold.
+        ``ruled``: the pair has a change of the rules beside the network
+        (:func:`rule_changes.rule_changes`), which the judge fails at strict whatever the network
+        says, at every threshold.
         """
         scores = level_scores(probs)
         k = KINDS.index(sample.kind)
         self.pairs[k] += 1
         for lv, row in pair_hits(scores, sample, gap=gap, min_pixels=min_pixels, extent=extent).items():
-            if flat and lv == "strict":
+            if ruled and lv == "strict":
                 row = np.ones_like(row)
             self.hits[LEVELS.index(lv), k] += row
         if mask is not None:
@@ -198,8 +197,8 @@ def calibrate(
         h, w = min(ref.shape[0], cand.shape[0]), min(ref.shape[1], cand.shape[1])
         ref, cand = ref[:h, :w], cand[:h, :w]
         probs = predict(model, ref, cand, device=dev)  # (C, H, W)
-        flat = bool(flat_changes(ref, cand) or line_changes(ref, cand))
-        tally.add(probs, sample, gap=gap, min_pixels=min_pixels, flat=flat)  # no pixel counts: not reported here
+        ruled = bool(rule_changes(ref, cand))
+        tally.add(probs, sample, gap=gap, min_pixels=min_pixels, ruled=ruled)  # no pixel counts: not reported here
         if on_pair is not None:
             on_pair(done, len(samples))
     table = tally.table()

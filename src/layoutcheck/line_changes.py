@@ -82,9 +82,7 @@ def line_changes(reference: np.ndarray, candidate: np.ndarray) -> list[Box]:
     for run in runs:
         top = int(run[0]) * TILE
         labels, _ = ndimage.label(np.concatenate([touched[r] for r in run.tolist()]) >= LINE_LEVELS, structure=_EIGHT)
-        for index, where in enumerate(ndimage.find_objects(labels), start=1):
-            if where is None:
-                continue
+        for index, where in enumerate(ndimage.find_objects(labels), start=1):  # labels are 1..n, none missing
             group = labels[where] == index  # (bh, bw)
             bh, bw = group.shape
             length = max(bh, bw)

@@ -44,11 +44,10 @@ from layoutcheck.align import (
 )
 from layoutcheck.dataset import CLASS_NAMES, FIRST_DEFECT
 from layoutcheck.errors import ModelError
-from layoutcheck.flat_changes import flat_changes
-from layoutcheck.line_changes import line_changes
 from layoutcheck.judgement import Judgement
 from layoutcheck.regions import grow_mask, mask_to_boxes
 from layoutcheck.results import Region
+from layoutcheck.rule_changes import rule_changes
 from layoutcheck.runtime import (
     DEVICE_RE, PRECISIONS, autocast_dtype, choose_runtime, file_version, get_runner, resolve_device,
 )
@@ -374,9 +373,8 @@ class UNetJudge:
             ]
             reference = judged_reference(reference, candidate, alignment, seams)
         # A flat area that changed colour, or a line or outline on an otherwise unchanged page, is
-        # a change, whatever the network says (flat_changes, line_changes).
-        flats = [Region(*box, score=1.0, kind=CLASS_NAMES[1])
-                 for box in (*flat_changes(reference, candidate), *line_changes(reference, candidate))]
+        # a change, whatever the network says (rule_changes).
+        flats = [Region(*box, score=1.0, kind=CLASS_NAMES[1]) for box in rule_changes(reference, candidate)]
         ref, plan = _prepare(reference, candidate, multiple, self.tile, self.overlap, False, self.gate_tol)
         if plan is None or not plan.run:
             nothing = Judgement(regions=(), diff_pixels=0, overlay=None)

@@ -41,9 +41,8 @@ import torch
 
 from layoutcheck.calibrate import GRID, KINDS, LEVELS, Tally, fixed_subset, pick_threshold
 from layoutcheck.dataset import load_sample
-from layoutcheck.flat_changes import flat_changes
-from layoutcheck.line_changes import line_changes
 from layoutcheck.model import ChangeSegmenter
+from layoutcheck.rule_changes import rule_changes
 from layoutcheck.train.data import PairRef, _match_size
 
 #: The weight of the layout pixel IoU in the checkpoint score (the J mean gets the rest).
@@ -85,8 +84,7 @@ def validate(
         ref, cand, mask = load_sample(pair.root, pair.sample)
         ref = _match_size(ref, cand.shape[:2])
         probs = predict(model, ref, cand, tile=tile, overlap=overlap, device=dev, precision=precision)  # (C, H, W)
-        ruled = bool(flat_changes(ref, cand) or line_changes(ref, cand))  # fail at strict whatever the network says
-        tally.add(probs, pair.sample, mask, gap=gap, min_pixels=min_pixels, flat=ruled)
+        tally.add(probs, pair.sample, mask, gap=gap, min_pixels=min_pixels, ruled=bool(rule_changes(ref, cand)))
     if world > 1:
         total = torch.from_numpy(tally.as_vector()).to(device)  # (N,) float64
         torch.distributed.all_reduce(total)
